@@ -6,7 +6,8 @@ body text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
@@ -69,6 +70,7 @@ class Pipeline:
         self.nlp = nlp if nlp is not None else load_model(model)
         self.batch_size = batch_size
         self.stages: list[tuple[StageSpec, StageFn]] = [(s, s.factory(self.nlp)) for s in resolve_stages(stages)]
+        self._infer_published = _publication_inferrer()
 
     @property
     def model_name(self) -> str:
@@ -77,9 +79,19 @@ class Pipeline:
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[Document]:
         """Parse each body once (batched) and run every stage on it. Lazy: streams with flat memory."""
-        pairs = ((a.text, a) for a in articles)
+        pairs = ((a.text, a) for a in map(self.prepare, articles))
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield self.annotate_parsed(article, doc)
+
+    def prepare(self, article: Article) -> Article:
+        """The article as the stages should see it: with a publication date inferred from its text when none was given."""
+        if article.published or self._infer_published is None:
+            return article
+        found = self._infer_published(article)
+        if not found:
+            return article
+        value, how = found
+        return dataclasses.replace(article, published=value, published_from=how)
 
     def annotate_parsed(self, article: Article, doc: spacy.tokens.Doc) -> Document:
         layers: dict[str, tuple[object, ...]] = {}
@@ -87,3 +99,12 @@ class Pipeline:
             ctx = Context(article=article, doc=doc, layers=layers, nlp=self.nlp)
             layers[spec.adds] = tuple(run(ctx))
         return Document(article=article, **{k: v for k, v in layers.items() if k in LAYERS})  # type: ignore[arg-type]
+
+
+def _publication_inferrer() -> Callable[[Article], tuple[str, str] | None] | None:
+    """The dates stage's publication-date inference, when that stage is installed."""
+    try:
+        from .annotate.dates import infer_published
+    except ImportError:
+        return None
+    return infer_published

@@ -1,0 +1,294 @@
+"""The `eventwire` command. It only parses arguments, calls the importable jobs in run.py / store / evaluate, and
+prints: JSON Lines for records, CSV or a table where a person reads. Errors are one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from . import __version__
+from .errors import EventwireError, InputError
+from .ingest import DEFAULT_MAX_CHARS, FORMATS
+from .store import DEFAULT_DB, Query, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(fn: F) -> F:
+    """Turn EventwireError into a one-line message and its exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EventwireError as exc:
+            _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:  # e.g. `eventwire events | head`
+            sys.stderr.close()
+            sys.exit(0)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report_input_error(exc: InputError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+
+
+def pipeline_options(fn: F) -> F:
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="Input format; auto detects it from the extension and content."),
+        click.option("--model", default=None, metavar="NAME_OR_PATH",
+                     help="An installed spaCy pipeline (default en_core_web_sm 3.8)."),
+        click.option("--stages", default=None, metavar="LIST",
+                     help="Comma-separated stages to run (default: all installed)."),
+        click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Processes that parse in parallel."),
+        click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True,
+                     help="Articles per spaCy batch."),
+        click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True,
+                     help="Refuse single articles longer than this."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _stages(value: str | None) -> list[str] | None:
+    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventwire")
+def main() -> None:
+    """eventwire: raw news in, political event data out (who did what to whom, where, when, and who said so)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@pipeline_options
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write here (default stdout).")
+@user_errors
+def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | None, workers: int, batch_size: int,
+            max_chars: int, quiet: bool, output: TextIO) -> None:
+    """Annotate PATHS (files, directories, - for stdin) and write one JSON object per article."""
+    from .progress import Progress
+    from .run import process as run_process
+
+    failed: list[InputError] = []
+
+    def on_error(exc: InputError) -> None:
+        failed.append(exc)
+        report_input_error(exc)
+
+    progress = Progress(enabled=False if quiet else None)
+    for doc in run_process(paths, fmt=fmt, model=model, stages=_stages(stages), workers=workers,
+                           batch_size=batch_size, max_chars=max_chars, on_error=on_error):
+        output.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+        progress.update()
+    progress.close()
+    output.flush()
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@pipeline_options
+@user_errors
+def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages: str | None, workers: int,
+           batch_size: int, max_chars: int, quiet: bool) -> None:
+    """Annotate PATHS and store the articles with all their layers in the database (again: no duplicates)."""
+    from .progress import Progress
+    from .run import ingest as run_ingest
+
+    progress = Progress(enabled=False if quiet else None)
+    outcome = run_ingest(paths, db, fmt=fmt, model=model, stages=_stages(stages), workers=workers,
+                         batch_size=batch_size, max_chars=max_chars, on_error=report_input_error,
+                         on_progress=progress.update)
+    progress.close()
+    if not quiet:
+        click.echo(
+            f"{db}: {outcome.stored} new articles stored with {outcome.events} events, "
+            f"{outcome.existing} already stored, {len(outcome.errors)} inputs failed",
+            err=True,
+        )
+    if outcome.errors:
+        sys.exit(1)
+
+
+def query_options(fn: F) -> F:
+    options = [
+        click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file."),
+        click.option("--since", metavar="DATE", help="From this date (YYYY-MM-DD), inclusive."),
+        click.option("--until", metavar="DATE", help="Up to this date, inclusive."),
+        click.option("--source", help="Only articles from this source (outlet)."),
+        click.option("--search", metavar="WORDS", help="Full-text search in titles and bodies."),
+        click.option("--limit", type=click.IntRange(1), default=None, help="At most this many rows."),
+        click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON Lines."),
+        click.option("--table", "as_table", is_flag=True, help="A readable table (default when stdout is a terminal)."),
+        click.option("--json", "as_json", is_flag=True, help="JSON Lines even on a terminal."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _check_date(flag: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
+    return value
+
+
+def _open_existing(db: str) -> Any:
+    if db != ":memory:" and not Path(db).exists():
+        raise EventwireError(f"--db {db}: no such database (create it with `eventwire ingest PATH --db {db}`)")
+    return open_store(db)
+
+
+@main.command()
+@query_options
+@user_errors
+def articles(db: str, since: str | None, until: str | None, source: str | None, search: str | None,
+             limit: int | None, as_csv: bool, as_table: bool, as_json: bool) -> None:
+    """List stored articles."""
+    query = Query(since=_check_date("--since", since), until=_check_date("--until", until), source=source,
+                  search=search, limit=limit)
+    with _open_existing(db) as store:
+        rows = store.articles(query)
+        if _wants_table(as_table, as_csv, as_json):
+            _print_table(rows, [("published", 10), ("source", 14), ("events", 6), ("title", 0)])
+        elif as_csv:
+            _write_csv(({k: v for k, v in r.items() if k != "captions"} for r in rows), sys.stdout)
+        else:
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@main.command()
+@query_options
+@click.option("--type", "event_type", metavar="PLOVER", help="Only events of this PLOVER type (e.g. ASSAULT).")
+@click.option("--country", metavar="ISO3", help="Only events with an actor or place in this country.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "plover", "gdelt"]), default=None,
+              help="Export format (default JSON Lines, or a table on a terminal).")
+@user_errors
+def events(db: str, since: str | None, until: str | None, source: str | None, search: str | None, limit: int | None,
+           as_csv: bool, as_table: bool, as_json: bool, event_type: str | None, country: str | None,
+           fmt: str | None) -> None:
+    """List stored events, or export them (--format plover | gdelt | csv)."""
+    query = Query(since=_check_date("--since", since), until=_check_date("--until", until), source=source,
+                  search=search, type=event_type, country=country, limit=limit)
+    with _open_existing(db) as store:
+        rows = store.events(query)
+        if fmt is None and _wants_table(as_table, as_csv, as_json):
+            _print_table((_event_summary(r) for r in rows),
+                         [("date", 10), ("type", 9), ("cameo", 5), ("source", 18), ("target", 18), ("trigger", 0)])
+            return
+        fmt = fmt or ("csv" if as_csv else "jsonl")
+        _export(rows, fmt)
+
+
+def _export(rows: Iterable[dict[str, Any]], fmt: str) -> None:
+    try:
+        from .export import write_events
+    except ImportError:
+        write_events = None
+    if write_events is not None:
+        write_events(rows, fmt, sys.stdout)
+    elif fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        raise EventwireError(f"--format {fmt}: this export is not installed")
+
+
+def _event_summary(row: dict[str, Any]) -> dict[str, Any]:
+    def actors(items: list[dict[str, Any]]) -> str:
+        return ", ".join(a.get("code") or a.get("name") or a.get("text") or "" for a in items)
+
+    flags = "".join(f" [{f}]" for f in ("negated", "future", "hypothetical") if row.get(f))
+    return {"date": row.get("date") or (row["article"].get("published") or ""), "type": row["type"],
+            "cameo": row.get("cameo") or "", "source": actors(row["source"]), "target": actors(row["target"]),
+            "trigger": (row["trigger"]["text"] or "") + flags}
+
+
+def _wants_table(as_table: bool, as_csv: bool, as_json: bool) -> bool:
+    return as_table or (not as_csv and not as_json and sys.stdout.isatty())
+
+
+def _print_table(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, int]]) -> None:
+    """A plain fixed-width table; the column of width 0 takes the rest of the terminal."""
+    total = shutil.get_terminal_size((120, 24)).columns
+    fixed = sum(w for _, w in columns if w) + 2 * (len(columns) - 1)
+    widths = [w or max(total - fixed, 20) for _, w in columns]
+
+    def cell(value: Any, width: int) -> str:
+        text = "" if value is None else str(value).replace("\n", " ")
+        return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+
+    click.echo("  ".join(cell(name, w) for (name, _), w in zip(columns, widths, strict=True)).rstrip())
+    count = 0
+    for row in rows:
+        count += 1
+        click.echo("  ".join(cell(row.get(name), w) for (name, _), w in zip(columns, widths, strict=True)).rstrip())
+    click.echo(f"({count} rows)")
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    writer: csv.DictWriter[str] | None = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row), extrasaction="ignore")
+            writer.writeheader()
+        writer.writerow(row)
+
+
+@main.command("eval")
+@click.argument("name")
+@click.option("--gold", required=True, type=click.Path(exists=True), help="Path to the gold data set.")
+@click.option("--model", default=None, metavar="NAME_OR_PATH", help="spaCy pipeline to evaluate with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@user_errors
+def evaluate(name: str, gold: str, model: str | None, as_json: bool) -> None:
+    """Score an extractor against external gold data: NAME is one of the installed scorers."""
+    from .evaluate import load_evaluators
+
+    evaluators = load_evaluators()
+    if name not in evaluators:
+        known = ", ".join(sorted(evaluators)) or "none installed"
+        _fail(f"eval: unknown scorer {name!r} (known: {known})", 2)
+    report = evaluators[name].run(Path(gold), model=model)
+    if as_json:
+        click.echo(json.dumps({"name": report.name, "dataset": report.dataset, "size": report.size,
+                               "metrics": report.metrics, "details": report.details}, ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Scores the places stage against GeoWebNews (Gritta et al. 2019): toponyms in news text with GeoNames ids.
+
+End to end: a gold toponym that no predicted place overlaps counts as wrong. Literal readings are the headline;
+associative ones ("Washington said", "the US Senate") are scored apart, since they belong to actors more than places.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..gazetteer import Entry, load_gazetteer
+from ..records import Article, Place
+from . import EvalReport, register_evaluator
+
+LITERAL = frozenset({"Literal", "Literal_Modifier", "Mixed", "Coercion", "Embedded_Literal"})
+ASSOCIATIVE = frozenset({"Metonymic", "Non_Literal_Modifier", "Embedded_Non_Lit"})
+KM_THRESHOLD = 161.0  # 100 miles, the usual "accuracy at 161 km"
+
+
+@dataclass(frozen=True)
+class GoldToponym:
+    start: int
+    end: int
+    text: str
+    type: str
+    geonames_id: int | None
+    lat: float
+    lon: float
+
+
+def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym]]]:
+    """Articles and their toponyms that carry coordinates, from GeoWebNews XML."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+        # The development half is a run of <article> elements whose root tag was cut off: give it one.
+        body = raw.split("?>", 1)[1] if raw.lstrip().startswith("<?xml") else raw
+        body = body.replace("<articles>", "").replace("</articles>", "")
+        root = ET.fromstring(f"<articles>{body}</articles>")
+    except (OSError, UnicodeDecodeError, ET.ParseError) as exc:
+        raise UsageError(f"--gold {path}: cannot read GeoWebNews XML ({exc})") from exc
+    for art in root.iter("article"):
+        text = art.findtext("text") or ""
+        gold = []
+        for t in art.iter("toponym"):
+            lat, lon = t.findtext("latitude"), t.findtext("longitude")
+            if not lat or not lon:
+                continue
+            gid = t.findtext("geonamesID")
+            gold.append(GoldToponym(
+                start=int(t.findtext("start") or 0), end=int(t.findtext("end") or 0),
+                text=t.findtext("extractedName") or "", type=t.findtext("type") or "",
+                geonames_id=int(gid) if gid and gid.strip().isdigit() else None,
+                lat=float(lat), lon=float(lon),
+            ))
+        yield Article(id=f"gwn-{art.get('file')}", text=text, title=art.findtext("title")), gold
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _CountryOf:
+    """The country of a gold point: its GeoNames entry's, else the nearest town's (gold has no country field)."""
+
+    def __init__(self) -> None:
+        self.gaz = load_gazetteer()
+        self.grid: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+        for e in self.gaz.entries():
+            if e.feature.startswith("PPL") and e.country:
+                self.grid[(math.floor(e.lat), math.floor(e.lon))].append(e)
+
+    def __call__(self, g: GoldToponym) -> str | None:
+        if g.geonames_id is not None:
+            e = self.gaz.by_id(g.geonames_id)
+            if e is not None and e.country:
+                return e.country
+        best, dist = None, math.inf
+        for r in range(0, 4):
+            for dy in range(-r, r + 1):
+                for dx in range(-r, r + 1):
+                    if max(abs(dy), abs(dx)) != r:
+                        continue
+                    for e in self.grid.get((math.floor(g.lat) + dy, math.floor(g.lon) + dx), ()):
+                        d = km(g.lat, g.lon, e.lat, e.lon)
+                        if d < dist:
+                            best, dist = e.country, d
+            if best is not None and dist < r * 80:
+                break
+        return best
+
+
+def _match(g: GoldToponym, places: list[Place]) -> Place | None:
+    best, overlap = None, 0
+    for p in places:
+        o = min(g.end, p.end) - max(g.start, p.start)
+        if o > overlap:
+            best, overlap = p, o
+    return best
+
+
+@register_evaluator("geo", help="places against GeoWebNews XML: exact GeoNames id, country, within 161 km")
+def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+    from ..pipeline import Pipeline
+
+    pairs = list(read_gwn(Path(gold)))
+    pipe = Pipeline(model=model, stages=["entities", "places"])
+    country_of = _CountryOf()
+    tallies: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
+    misses: list[dict[str, Any]] = []
+    for doc, (_, toponyms) in zip(pipe.annotate(a for a, _ in pairs), pairs):
+        places = list(doc.places)
+        for g in toponyms:
+            group = "literal" if g.type in LITERAL else "associative" if g.type in ASSOCIATIVE else None
+            if group is None:
+                continue
+            t = tallies[group]
+            p = _match(g, places)
+            t["n"] += 1
+            t["found"] += p is not None
+            gold_country = country_of(g)
+            if g.geonames_id is not None:
+                t["n_id"] += 1
+                t["exact"] += p is not None and p.geonames_id == g.geonames_id
+            ok_country = p is not None and p.country is not None and p.country == gold_country
+            ok_km = p is not None and p.lat is not None and p.lon is not None and km(g.lat, g.lon, p.lat, p.lon) <= KM_THRESHOLD
+            t["country"] += ok_country
+            t["km161"] += ok_km
+            if not ok_km:
+                misses.append({"article": doc.article.id, "type": g.type, "gold": g.text, "gold_id": g.geonames_id,
+                               "gold_country": gold_country, "found": p.text if p else None,
+                               "name": p.name if p else None, "country": p.country if p else None,
+                               "id": p.geonames_id if p else None})
+    metrics: dict[str, float] = {}
+    for group in ("literal", "associative"):
+        t = tallies[group]
+        metrics[f"{group}_exact"] = t["exact"] / max(t["n_id"], 1)
+        metrics[f"{group}_country"] = t["country"] / max(t["n"], 1)
+        metrics[f"{group}_161km"] = t["km161"] / max(t["n"], 1)
+        metrics[f"{group}_found"] = t["found"] / max(t["n"], 1)
+    return EvalReport(
+        name="geo",
+        dataset=str(gold),
+        size=tallies["literal"]["n"],
+        metrics=metrics,
+        details={"counts": {k: dict(v) for k, v in tallies.items()}, "misses": misses},
+    )

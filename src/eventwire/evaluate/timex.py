@@ -1,0 +1,220 @@
+"""Scores the dates stage against TIMEX3 gold: TimeML .tml (TempEval-3) and NewsReader MEANTIME CAT XML.
+
+Each document's text goes through the Pipeline (entities + dates) with its creation time as the publication date;
+the creation-time expression itself is not scored, as it is given, not found.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..records import Article
+from . import EvalReport, register_evaluator
+
+
+@dataclass(frozen=True)
+class GoldTimex:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    id: str
+    text: str
+    dct: str | None
+    timexes: tuple[GoldTimex, ...]
+    format: str
+    # Spans that hold the creation time in the text (MEANTIME prints it under the title): not scored either way.
+    ignore: tuple[tuple[int, int], ...] = ()
+
+
+def read_tml(path: Path) -> GoldDoc:
+    """A TimeML file: the text is what sits inside <TEXT>, tags stripped, with each TIMEX3's character span."""
+    root = ET.parse(path).getroot()
+    dct_el = root.find("DCT/TIMEX3")
+    dct = dct_el.get("value") if dct_el is not None else None
+    body = root.find("TEXT")
+    parts: list[str] = []
+    timexes: list[GoldTimex] = []
+    pos = 0
+
+    def walk(el: ET.Element) -> None:
+        nonlocal pos
+        start = pos
+        if el.text:
+            parts.append(el.text)
+            pos += len(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+                pos += len(child.tail)
+        if el.tag == "TIMEX3":
+            text = "".join(parts)[start:pos]
+            timexes.append(GoldTimex(start, pos, text, el.get("type", ""), el.get("value", "")))
+
+    if body is not None:
+        walk(body)
+    return GoldDoc(path.stem, "".join(parts), dct, tuple(timexes), "timeml")
+
+
+# Tokens glued to the one before ("," "." "'s" "n't") or to the one after ("(" "$").
+_NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]}]|'s|'re|'ve|'ll|'d|n't|'m|')$", re.IGNORECASE)
+_NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "#"}
+
+
+def read_cat(path: Path) -> GoldDoc:
+    """A MEANTIME CAT file: tokens joined back into text (title, dateline and body in their own paragraphs)."""
+    root = ET.parse(path).getroot()
+    offsets: dict[str, tuple[int, int]] = {}
+    out: list[str] = []
+    pos = 0
+    prev_sent: str | None = None
+    prev_tok = ""
+    for tok in root.iter("token"):
+        word = tok.text or ""
+        sent = tok.get("sentence")
+        if prev_sent is None:
+            sep = ""
+        elif sent != prev_sent and prev_sent in ("0", "1"):
+            sep = "\n\n"  # sentence 0 is the headline, sentence 1 the date line
+        elif _NO_SPACE_BEFORE.match(word) or prev_tok in _NO_SPACE_AFTER:
+            sep = ""
+        else:
+            sep = " "
+        out.append(sep + word)
+        pos += len(sep)
+        offsets[tok.get("t_id", "")] = (pos, pos + len(word))
+        pos += len(word)
+        prev_sent, prev_tok = sent, word
+    text = "".join(out)
+    timexes: list[GoldTimex] = []
+    ignore: list[tuple[int, int]] = []
+    dct = None
+    markables = root.find("Markables")
+    for el in markables.iter("TIMEX3") if markables is not None else ():
+        ids = [a.get("t_id", "") for a in el.iter("token_anchor")]
+        spans = [offsets[i] for i in ids if i in offsets]
+        if not spans:
+            continue  # a timex with no tokens: implied by the text, nothing to find
+        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        if el.get("functionInDocument") == "CREATION_TIME":
+            dct = dct or el.get("value")
+            ignore.append((start, end))
+            continue
+        timexes.append(GoldTimex(start, end, text[start:end], el.get("type", ""), el.get("value", "")))
+    return GoldDoc(root.get("doc_name") or path.stem, text, dct, tuple(timexes), "meantime", tuple(ignore))
+
+
+def read_gold(path: Path) -> Iterator[GoldDoc]:
+    """Every gold document under ``path`` (a file or a folder), the format told from each file's root element."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".tml", ".xml"))
+    for f in files:
+        try:
+            tag = ET.parse(f).getroot().tag
+        except ET.ParseError:
+            continue
+        if tag == "TimeML":
+            yield read_tml(f)
+        elif tag == "Document":
+            yield read_cat(f)
+
+
+def _is_iso_day(value: str | None) -> bool:
+    return bool(value and re.fullmatch(r"\d{4}-\d\d-\d\d", value[:10]))
+
+
+@dataclass
+class _Tally:
+    gold: int = 0
+    pred: int = 0
+    strict: int = 0
+    relaxed: int = 0
+    value: int = 0
+    type: int = 0
+
+    def metrics(self) -> dict[str, float]:
+        def f1(hit: int) -> float:
+            return 2 * hit / (self.gold + self.pred) if self.gold + self.pred else 0.0
+
+        return {
+            "strict_f1": f1(self.strict),
+            "relaxed_f1": f1(self.relaxed),
+            "relaxed_precision": self.relaxed / self.pred if self.pred else 0.0,
+            "relaxed_recall": self.relaxed / self.gold if self.gold else 0.0,
+            "value_accuracy": self.value / self.relaxed if self.relaxed else 0.0,
+            "type_accuracy": self.type / self.relaxed if self.relaxed else 0.0,
+            "value_f1": f1(self.value),
+        }
+
+
+def score(docs: list[GoldDoc], predictions: list[list[Any]]) -> tuple[dict[str, _Tally], list[dict[str, Any]]]:
+    """Match predictions to gold one to one (overlap), per format and overall; the misses, for reading."""
+    tallies: dict[str, _Tally] = {"all": _Tally()}
+    errors: list[dict[str, Any]] = []
+    for doc, preds in zip(docs, predictions):
+        tally = tallies.setdefault(doc.format, _Tally())
+        preds = [p for p in preds if not any(p.start < e and s < p.end for s, e in doc.ignore)]
+        used: set[int] = set()
+        counts = _Tally(gold=len(doc.timexes), pred=len(preds))
+        for g in doc.timexes:
+            hit = next(
+                (i for i, p in enumerate(preds) if i not in used and p.start < g.end and g.start < p.end), None
+            )
+            if hit is None:
+                errors.append({"doc": doc.id, "kind": "missed", "gold": g.text, "value": g.value})
+                continue
+            used.add(hit)
+            p = preds[hit]
+            counts.relaxed += 1
+            counts.strict += (p.start, p.end) == (g.start, g.end)
+            counts.value += p.value == g.value
+            counts.type += p.type == g.type
+            if p.value != g.value:
+                errors.append({"doc": doc.id, "kind": "value", "gold": g.text, "value": g.value, "found": p.text,
+                               "found_value": p.value})
+        for i, p in enumerate(preds):
+            if i not in used:
+                errors.append({"doc": doc.id, "kind": "spurious", "found": p.text, "found_value": p.value})
+        for t in (tally, tallies["all"]):
+            for k in ("gold", "pred", "strict", "relaxed", "value", "type"):
+                setattr(t, k, getattr(t, k) + getattr(counts, k))
+    return tallies, errors
+
+
+@register_evaluator("timex", help="time expressions and their TIMEX3 values against TimeML (.tml) or MEANTIME gold")
+def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+    from ..pipeline import Pipeline
+
+    gold = Path(gold)
+    if not gold.exists():
+        raise UsageError(f"--gold {gold}: no such file or directory")
+    docs = list(read_gold(gold))
+    if not docs:
+        raise UsageError(f"--gold {gold}: no TimeML (.tml) or MEANTIME (.xml) documents found")
+    pipeline = Pipeline(model=model, stages=["entities", "dates"])
+    articles = [
+        Article(id=d.id, text=d.text, published=d.dct if _is_iso_day(d.dct) else None,
+                published_from="given" if _is_iso_day(d.dct) else None)
+        for d in docs
+    ]
+    predictions = [list(doc.dates) for doc in pipeline.annotate(articles)]
+    tallies, errors = score(docs, predictions)
+    overall = tallies.pop("all")
+    details: dict[str, Any] = {
+        "documents": len(docs),
+        "predicted": overall.pred,
+        "by_format": {k: {"gold": t.gold, **t.metrics()} for k, t in tallies.items()},
+        "errors": errors,
+    }
+    return EvalReport(name="timex", dataset=str(gold), size=overall.gold, metrics=overall.metrics(), details=details)

@@ -1,0 +1,360 @@
+"""SQLite backend: one write path (batched transactions), versioned migrations, WAL mode, FTS5 text search.
+
+An article is stored with all its layers in the same transaction, so a killed process leaves either the whole
+article or none of it; ingesting it again is a no-op.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..records import Actor, Document, Event, Place, Span
+
+DEFAULT_DB = "eventwire.db"
+
+
+@dataclass(frozen=True)
+class Query:
+    """Filters shared by the article and event listings. Dates are ISO strings, bounds inclusive."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    search: str | None = None
+    type: str | None = None
+    country: str | None = None
+    limit: int | None = None
+
+
+@dataclass
+class WriteResult:
+    stored: int = 0
+    existing: int = 0
+    events: int = 0
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("eventwire.store") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        name = item.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def open_store(path: str | Path = DEFAULT_DB) -> SQLiteStore:
+    return SQLiteStore(path)
+
+
+class SQLiteStore:
+    """An eventwire database in one SQLite file (or ":memory:")."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:" and not Path(self.path).parent.exists():
+                raise StoreError(f"--db {self.path}: folder {Path(self.path).parent} does not exist")
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"--db {self.path}: not an eventwire SQLite database ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
+        if not exists:
+            return 0
+        row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self) -> None:
+        """Apply the migrations this database has not seen, each in its own transaction."""
+        migrations = _migrations()
+        current = self.version
+        newest = migrations[-1][0] if migrations else 0
+        if current > newest:
+            raise StoreError(
+                f"--db {self.path}: schema version {current} is newer than this eventwire knows ({newest}); upgrade eventwire"
+            )
+        if current == 0 and self._has_foreign_tables():
+            raise StoreError(f"--db {self.path}: holds tables that are not eventwire's; choose another file")
+        for version, name, sql in migrations:
+            if version <= current:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+                )
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, datetime.now(UTC).isoformat())
+                )
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def _has_foreign_tables(self) -> bool:
+        rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return any(not r[0].startswith("sqlite_") for r in rows)
+
+    # -- writing ------------------------------------------------------------------------------------------------
+
+    def contains(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def write(self, documents: Iterable[Document], batch_size: int = 50) -> Iterator[WriteResult]:
+        """Store documents, committing every ``batch_size``; yields the running totals after each commit."""
+        result = WriteResult()
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._write_batch(batch, result)
+                batch = []
+                yield result
+        if batch:
+            self._write_batch(batch, result)
+        yield result
+
+    def _write_batch(self, batch: list[Document], result: WriteResult) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for doc in batch:
+                if self._insert_document(doc, now):
+                    result.stored += 1
+                    result.events += len(doc.events)
+                else:
+                    result.existing += 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _insert_document(self, doc: Document, now: str) -> bool:
+        a = doc.article
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO articles (id, title, published, published_from, url, source, author, text, "
+            "origin_path, origin_line, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.title, a.published, a.published_from, a.url, a.source, a.author, a.text,
+             a.origin.path if a.origin else None, a.origin.line if a.origin else None, now),
+        )
+        if cur.rowcount == 0:
+            return False
+        ex = self.conn.executemany
+        ex("INSERT INTO captions VALUES (?, ?, ?, ?)", [(a.id, i, c.text, c.credit) for i, c in enumerate(a.captions)])
+        ex('INSERT INTO entities (article_id, start, "end", label, text) VALUES (?, ?, ?, ?, ?)',
+           [(a.id, m.start, m.end, m.label, m.text) for m in doc.entities])
+        ex('INSERT INTO actors (article_id, start, "end", text, name, country, sector, code, entity) '
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           [(a.id, x.start, x.end, x.text, x.name, x.country, x.sector, x.code, x.id) for x in doc.actors])
+        ex('INSERT INTO places (article_id, start, "end", text, name, country, admin1, lat, lon, geonames_id, feature) '
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           [(a.id, p.start, p.end, p.text, p.name, p.country, p.admin1, p.lat, p.lon, p.geonames_id, p.feature)
+            for p in doc.places])
+        ex('INSERT INTO dates (article_id, start, "end", text, value, precision, type) VALUES (?, ?, ?, ?, ?, ?, ?)',
+           [(a.id, t.start, t.end, t.text, t.value, t.precision, t.type) for t in doc.dates])
+        ex('INSERT INTO quotes (article_id, start, "end", text, kind, cue, cue_start, cue_end, speaker_text, '
+           "speaker_name, speaker_country, speaker_sector, speaker_code, speaker_start, speaker_end) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           [(a.id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end,
+             *(_speaker(q.speaker))) for q in doc.quotes])
+        for position, event in enumerate(doc.events):
+            self._insert_event(a.id, position, event)
+        return True
+
+    def _insert_event(self, article_id: str, position: int, e: Event) -> None:
+        event_id = f"{article_id}-{position}"
+        p = e.place
+        self.conn.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?)",
+            (event_id, article_id, position, e.type, e.mode, e.cameo, e.quad_class, int(e.negated),
+             int(e.hypothetical), int(e.future), e.confidence, e.date, e.date_precision,
+             e.sentence.start, e.sentence.end, e.sentence.text, e.sentence.field,
+             e.trigger.start, e.trigger.end, e.trigger.text, e.trigger.field,
+             p.text if p else None, p.start if p else None, p.end if p else None, p.name if p else None,
+             p.country if p else None, p.admin1 if p else None, p.lat if p else None, p.lon if p else None,
+             p.geonames_id if p else None, p.feature if p else None,
+             json.dumps([dataclasses.asdict(m) for m in e.mentions])),
+        )
+        self.conn.executemany(
+            'INSERT INTO event_actors (event_id, role, position, text, name, country, sector, code, start, "end", '
+            "entity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(event_id, role, i, x.text, x.name, x.country, x.sector, x.code, x.start, x.end, x.id)
+             for role, actors in (("source", e.source), ("target", e.target)) for i, x in enumerate(actors)],
+        )
+
+    # -- reading ------------------------------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "events", "entities", "actors", "places", "dates", "quotes", "captions"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def articles(self, query: Query = Query()) -> Iterator[dict[str, Any]]:
+        """Stored articles, newest first, as dicts with their captions."""
+        where, params = _article_filters(query, "a")
+        sql = (
+            "SELECT a.id, a.title, a.published, a.published_from, a.url, a.source, a.author, a.text, "
+            "a.origin_path, a.origin_line, a.ingested_at, "
+            "(SELECT COUNT(*) FROM events e WHERE e.article_id = a.id) AS events "
+            f"FROM articles a {where} ORDER BY a.published DESC, a.rowid"
+        )
+        if query.limit:
+            sql += f" LIMIT {int(query.limit)}"
+        for row in self.conn.execute(sql, params):
+            item = dict(row)
+            item["captions"] = [
+                {"text": c["text"], "credit": c["credit"]}
+                for c in self.conn.execute(
+                    "SELECT text, credit FROM captions WHERE article_id = ? ORDER BY position", (row["id"],)
+                )
+            ]
+            yield item
+
+    def events(self, query: Query = Query()) -> Iterator[dict[str, Any]]:
+        """Stored events in the export row shape: {"id", "article": {...}, **asdict(Event)}."""
+        where, params = _article_filters(query, "a", date_column="COALESCE(e.date, a.published)")
+        clauses = [where[len("WHERE "):]] if where else []
+        if query.type:
+            clauses.append("e.type = ?")
+            params.append(query.type.upper())
+        if query.country:
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.country = ?) OR e.place_country = ?)"
+            )
+            params += [query.country.upper()] * 2
+        sql = (
+            "SELECT e.*, a.title AS a_title, a.published AS a_published, a.url AS a_url, a.source AS a_source "
+            "FROM events e JOIN articles a ON a.id = e.article_id"
+            + (" WHERE " + " AND ".join(clauses) if clauses else "")
+            + " ORDER BY COALESCE(e.date, a.published) DESC, e.article_id, e.position"
+        )
+        if query.limit:
+            sql += f" LIMIT {int(query.limit)}"
+        for row in self.conn.execute(sql, params):
+            yield self._event_row(row)
+
+    def _event_row(self, row: sqlite3.Row) -> dict[str, Any]:
+        roles: dict[str, list[dict[str, Any]]] = {"source": [], "target": []}
+        for x in self.conn.execute(
+            'SELECT role, text, name, country, sector, code, start, "end", entity FROM event_actors '
+            "WHERE event_id = ? ORDER BY role, position",
+            (row["id"],),
+        ):
+            actor = Actor(x["text"], x["name"], x["country"], x["sector"], x["code"], x["start"], x["end"], x["entity"])
+            roles[x["role"]].append(dataclasses.asdict(actor))
+        place = None
+        if row["place_text"] is not None:
+            place = dataclasses.asdict(Place(
+                row["place_text"], row["place_start"], row["place_end"], row["place_name"], row["place_country"],
+                row["place_admin1"], row["place_lat"], row["place_lon"], row["place_geonames_id"], row["place_feature"],
+            ))
+        event = {
+            "type": row["type"],
+            "sentence": dataclasses.asdict(
+                Span(row["sentence_start"], row["sentence_end"], row["sentence_text"], row["sentence_field"])),
+            "trigger": dataclasses.asdict(
+                Span(row["trigger_start"], row["trigger_end"], row["trigger_text"], row["trigger_field"])),
+            "mode": row["mode"],
+            "cameo": row["cameo"],
+            "quad_class": row["quad_class"],
+            "source": roles["source"],
+            "target": roles["target"],
+            "negated": bool(row["negated"]),
+            "hypothetical": bool(row["hypothetical"]),
+            "future": bool(row["future"]),
+            "date": row["date"],
+            "date_precision": row["date_precision"],
+            "place": place,
+            "confidence": row["confidence"],
+            "mentions": json.loads(row["mentions"]),
+        }
+        article = {"id": row["article_id"], "title": row["a_title"], "published": row["a_published"],
+                   "url": row["a_url"], "source": row["a_source"]}
+        return {"id": row["id"], "article": article, **event}
+
+
+def _speaker(actor: Actor | None) -> tuple[Any, ...]:
+    if actor is None:
+        return (None,) * 7
+    return (actor.text, actor.name, actor.country, actor.sector, actor.code, actor.start, actor.end)
+
+
+def _article_filters(query: Query, alias: str, date_column: str | None = None) -> tuple[str, list[Any]]:
+    column = date_column or f"{alias}.published"
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.since:
+        clauses.append(f"{column} >= ?")
+        params.append(query.since)
+    if query.until:
+        # An inclusive upper bound on a day also takes datetimes within that day.
+        clauses.append(f"substr({column}, 1, {len(query.until)}) <= ?")
+        params.append(query.until)
+    if query.source:
+        clauses.append(f"{alias}.source = ?")
+        params.append(query.source)
+    if query.search:
+        clauses.append(f"{alias}.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(_fts_query(query.search))
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _fts_query(text: str) -> str:
+    """User words as FTS5 phrases, so that quotes, dashes and keywords in a search never break the syntax."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Statements of a migration file; trigger bodies keep their inner semicolons."""
+    statements, current = [], []
+    in_trigger = False
+    for line in sql.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        current.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if (in_trigger and upper.startswith("END;")) or (not in_trigger and stripped.endswith(";")):
+            statements.append("\n".join(current))
+            current = []
+            in_trigger = False
+    if current:
+        statements.append("\n".join(current))
+    return statements

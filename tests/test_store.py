@@ -1,0 +1,189 @@
+"""The SQLite store: migrations, one copy per article, queries, and surviving kill -9 in the middle of an ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from eventwire.errors import StoreError
+from eventwire.records import Actor, Article, Caption, Document, Event, Mention, Place, Span
+from eventwire.run import ingest
+from eventwire.store import Query, open_store
+
+
+def make_doc(i: int, published: str = "2026-03-01", source: str = "Wire") -> Document:
+    text = f"Delegations from two countries met in Vienna for round {i} of talks on prisoner exchanges."
+    article = Article(id=f"art{i}", text=text, title=f"Round {i}", published=published, source=source,
+                      captions=(Caption("Delegates arrive", "Wire Photo"),))
+    event = Event(
+        type="CONSULT", sentence=Span(0, len(text), text), trigger=Span(28, 31, "met"), cameo="040", quad_class=1,
+        source=(Actor("Delegations", "Austria", "AUT", "GOV", "AUTGOV", 0, 11),),
+        target=(Actor("two countries", None, "CHE", None, "CHE", 17, 30), Actor("x", country="FRA")),
+        place=Place("Vienna", 36, 42, "Vienna", "AUT", "09", 48.2, 16.37, 2761369, "P"), date=published,
+        date_precision="day", mentions=(Span(0, 7, f"Round {i}", "title"),),
+    )
+    return Document(article=article, entities=(Mention("Vienna", "GPE", 36, 42),), events=(event,))
+
+
+def test_store_migrates_a_new_database_to_the_latest_version(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        assert store.version >= 1
+        mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+
+
+def test_store_writes_each_article_once(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([make_doc(1), make_doc(2)]))
+        (result,) = list(store.write([make_doc(1), make_doc(3)]))
+        assert (result.stored, result.existing) == (1, 1)
+        assert store.count("articles") == 3
+        assert store.count("events") == 3
+        assert store.count("entities") == 3
+        assert store.count("captions") == 3
+
+
+def test_store_event_rows_round_trip(tmp_path: Path) -> None:
+    doc = make_doc(1)
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([doc]))
+        (row,) = store.events()
+    import dataclasses
+
+    expected = json.loads(json.dumps(dataclasses.asdict(doc.events[0])))
+    assert {k: row[k] for k in expected} == expected
+    assert row["article"] == {"id": "art1", "title": "Round 1", "published": "2026-03-01", "url": None, "source": "Wire"}
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        (Query(), ["art3", "art2", "art1"]),
+        (Query(since="2026-03-02"), ["art3", "art2"]),
+        (Query(until="2026-03-02"), ["art2", "art1"]),
+        (Query(source="Other"), ["art3"]),
+        (Query(search="round 2"), ["art2"]),
+        (Query(search="Vienna", limit=1), ["art3"]),
+        (Query(search="nowhere"), []),
+        (Query(search='"; DROP TABLE articles; --'), []),
+        (Query(source="' OR 1=1 --"), []),
+    ],
+)
+def test_store_article_filters(tmp_path: Path, query: Query, ids: list[str]) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([make_doc(1, "2026-03-01"), make_doc(2, "2026-03-02"), make_doc(3, "2026-03-03", "Other")]))
+        assert [a["id"] for a in store.articles(query)] == ids
+        assert store.count("articles") == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [(Query(type="consult"), 2), (Query(type="ASSAULT"), 0), (Query(country="FRA"), 2), (Query(country="USA"), 0)],
+)
+def test_store_event_filters(tmp_path: Path, query: Query, count: int) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([make_doc(1), make_doc(2)]))
+        assert len(list(store.events(query))) == count
+
+
+def test_store_refuses_a_foreign_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).execute("CREATE TABLE customers (id INTEGER)").connection.commit()
+    with pytest.raises(StoreError, match="holds tables that are not eventwire's"):
+        open_store(path)
+
+
+def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with open_store(path) as store:
+        store.conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', '')")
+    with pytest.raises(StoreError, match="schema version 999 is newer"):
+        open_store(path)
+
+
+def test_store_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just some notes, not a database\n" * 200)
+    with pytest.raises(StoreError, match="not an eventwire SQLite database"):
+        open_store(path)
+
+
+def corpus(path: Path, n: int) -> Path:
+    sentences = [
+        "The foreign minister of Norway met her counterpart from Chile in Santiago on Monday.",
+        "Rebels fired rockets at an army base near the northern border, the defence ministry said.",
+        "Thousands of farmers protested outside parliament against new fuel taxes.",
+        "The central bank governor warned that sanctions would slow growth next year.",
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            text = " ".join(sentences[(i + k) % len(sentences)] for k in range(3)) + f" Report number {i}."
+            out.write(json.dumps({"id": f"doc-{i:04d}", "text": text, "published": "2026-02-01"}) + "\n")
+    return path
+
+
+def test_store_ingest_twice_stores_once(tmp_path: Path, nlp: object) -> None:
+    from eventwire.pipeline import Pipeline
+
+    src = corpus(tmp_path / "c.jsonl", 12)
+    pipe = Pipeline(stages=["entities"], nlp=nlp)  # type: ignore[arg-type]
+    first = ingest([str(src)], tmp_path / "a.db", pipeline=pipe)
+    second = ingest([str(src)], tmp_path / "a.db", pipeline=pipe)
+    assert (first.stored, first.existing) == (12, 0)
+    assert (second.stored, second.existing, second.documents) == (0, 12, 0)
+
+
+@pytest.mark.slow
+def test_store_survives_kill_9_and_rerun_completes_without_duplicates(tmp_path: Path) -> None:
+    n = 400
+    src = corpus(tmp_path / "c.jsonl", n)
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "eventwire.cli", "ingest", str(src), "--db", str(db), "-q", "--stages", "entities",
+           "--batch-size", "8"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=1) as conn:
+                    stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            if stored >= 100:
+                break
+    assert proc.poll() is None, "the ingest finished before it could be killed; make the corpus larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 100 <= stored < n
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        survived = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        # Every committed article has all its layers: no article without its entities.
+        assert conn.execute(
+            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id)"
+        ).fetchone()[0] == 0
+    assert survived >= stored
+
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == n
+        assert conn.execute("SELECT COUNT(DISTINCT id) FROM articles").fetchone()[0] == n
+        duplicated = conn.execute(
+            'SELECT COUNT(*) FROM (SELECT article_id, start, "end", label FROM entities '
+            'GROUP BY article_id, start, "end", label HAVING COUNT(*) > 1)'
+        ).fetchone()[0]
+        assert duplicated == 0
+        fts = conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'Santiago'").fetchone()[0]
+        assert fts == conn.execute("SELECT COUNT(*) FROM articles WHERE text LIKE '%Santiago%'").fetchone()[0] > 0
