@@ -7,6 +7,7 @@ with one input are reported through ``on_error`` as InputError and the stream go
 from __future__ import annotations
 
 import hashlib
+import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions 
                 import gzip
 
                 stream = gzip.open(stream)  # type: ignore[assignment]
+            if not hasattr(stream, "peek"):
+                stream = io.BufferedReader(stream)  # type: ignore[arg-type]
             head = _peek(stream)
             if not head:
                 on_error(InputError(where, "empty file"))
@@ -154,12 +157,8 @@ def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions 
 
 def _peek(stream: BinaryIO) -> bytes:
     """The first bytes of a stream without consuming them (stdin and gzip streams included)."""
-    peek = getattr(stream, "peek", None)
-    if peek is not None:
-        data: bytes = peek(8192)[:8192]
-        if data:
-            return data
-    return b""
+    data: bytes = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+    return data
 
 
 def decode(data: bytes, where: str, first_line: int = 1) -> str:
