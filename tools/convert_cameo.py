@@ -97,8 +97,9 @@ def read_verbs(path: Path) -> dict[str, object]:
                 block["patterns"].append(pattern)  # type: ignore[union-attr]
             continue
         # A verb line: the base form, optional {irregular forms}, optional [own code].
+        # Phrasal verbs ("+CALL_OFF") become "call off", the key spaCy's verb + particle give.
         form = line.strip().lstrip("+").split("{")[0].split("[")[0].strip()
-        if not form or " " in form:
+        if not form or " " in form or form.count("_") > 1:
             continue
         lemma = _word(form)
         name = next(k for k, v in blocks.items() if v is block)
@@ -143,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows:
             fh.write("\t".join(row) + "\n")
     n_pat = sum(len(b["patterns"]) for b in verbs["blocks"].values())  # type: ignore[union-attr]
-    print(f"{len(verbs['verbs'])} verbs, {len(verbs['blocks'])} blocks, {n_pat} patterns, {len(rows)} codes",
-          file=sys.stderr)
+    print(
+        f"{len(verbs['verbs'])} verbs, {len(verbs['blocks'])} blocks, {n_pat} patterns, {len(rows)} codes",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -38,7 +38,12 @@ NAME_OVERRIDES = {
     "CIV": "Ivory Coast",
     "TUR": "Turkey",
     "CZE": "Czech Republic",
+    "XKX": "Kosovo",
+    "TLS": "East Timor",
 }
+
+# CAMEO country codes that differ from ISO 3166-1 alpha-3 (Kosovo takes the code the EU and the IMF use).
+CAMEO_TO_ISO = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD"}
 
 CODE_RE = re.compile(r"\[([^\]]*)\]")
 # Two-digit years in PETRARCH date ranges: 30..99 are the 1900s (the dictionaries were built in 2014).
@@ -140,7 +145,10 @@ def title(name: str, synonyms: list[str] | None = None) -> str:
     out = []
     for i, w in enumerate(words):
         bare = w.replace(".", "")
-        if len(bare) <= 3 and bare.isalpha() and w not in small and not re.search(r"[aeiou]", bare[1:] or "x"):
+        # Short words without vowels are acronyms ("un", "pkk") when they stand alone; inside a person's name
+        # they are names ("ed balls").
+        acronym = len(bare) <= 3 and bare.isalpha() and not re.search(r"[aeiou]", bare[1:] or "x")
+        if "." in w.strip(".") or (acronym and len(words) == 1 and w not in small):
             out.append(w.upper())
         elif i > 0 and w in small:
             out.append(w)
@@ -192,9 +200,11 @@ def convert_countries(path: Path, out: Path) -> tuple[int, list[tuple[str, str, 
     heads: dict[str, str] = {}
     seen: set[str] = set()
     for entry in read_entries(path):
-        bare = [c for c in entry.codes if "@" not in c]
-        if len(entry.codes) == 1 and len(bare) == 1 and re.fullmatch(r"[A-Z]{3}", bare[0]):
-            iso = bare[0]
+        # A country's head entry carries its bare ISO code, or the one in force since a date ("[SRB >060605]"
+        # after "[YUGSRB <920427]"); eventwire codes today's country, not the Yugoslav or Soviet republic.
+        current = [c.split("@")[0] for c in entry.codes if re.fullmatch(r"[A-Z]{3}(@\d{4}-\d\d-\d\d\.\.)?", c)]
+        if current:
+            iso = CAMEO_TO_ISO.get(current[-1], current[-1])
             heads.setdefault(iso, title(entry.names[0]))
             for i, n in enumerate(entry.names):
                 if n in seen:

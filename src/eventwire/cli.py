@@ -113,9 +113,10 @@ def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | N
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
 @pipeline_options
+@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate detection and stories.")
 @user_errors
 def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages: str | None, workers: int,
-           batch_size: int, max_chars: int, quiet: bool) -> None:
+           batch_size: int, max_chars: int, quiet: bool, no_dedup: bool) -> None:
     """Annotate PATHS and store the articles with all their layers in the database (again: no duplicates)."""
     from .progress import Progress
     from .run import ingest as run_ingest
@@ -123,7 +124,7 @@ def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages:
     progress = Progress(enabled=False if quiet else None)
     outcome = run_ingest(paths, db, fmt=fmt, model=model, stages=_stages(stages), workers=workers,
                          batch_size=batch_size, max_chars=max_chars, on_error=report_input_error,
-                         on_progress=progress.update)
+                         on_progress=progress.update, dedup=not no_dedup)
     progress.close()
     if not quiet:
         click.echo(
@@ -265,6 +266,52 @@ def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
             writer = csv.DictWriter(out, fieldnames=list(row), extrasaction="ignore")
             writer.writeheader()
         writer.writerow(row)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--token", default=None, metavar="TOKEN", envvar="EVENTWIRE_TOKEN",
+              help="Accept POST /articles from requests bearing this token (default: read-only).")
+@click.option("--max-body", type=click.IntRange(1), default=2 * 1024 * 1024, show_default=True,
+              help="Largest request body accepted, in bytes.")
+@user_errors
+def serve(db: str, host: str, port: int, token: str | None, max_body: int) -> None:
+    """Serve the HTTP API and the web page (map, timeline, actor network, events, articles) over the database."""
+    from .web import serve as run_server
+
+    store = _open_existing(db)
+    store.close()
+    click.echo(f"eventwire: serving {db} on http://{host}:{port}/ "
+               f"({'accepting POST /articles with the token' if token else 'read-only'})", err=True)
+    run_server(db, host=host, port=port, token=token, max_body=max_body)
+
+
+@main.command()
+@query_options
+@click.option("--min-articles", type=click.IntRange(1), default=1, show_default=True,
+              help="Only stories told by at least this many independent (non-duplicate) articles.")
+@user_errors
+def stories(db: str, since: str | None, until: str | None, source: str | None, search: str | None,
+            limit: int | None, as_csv: bool, as_table: bool, as_json: bool, min_articles: int) -> None:
+    """List stories: articles about one happening, near-duplicates counted apart (see docs/stories.md)."""
+    from .stories import StoryQuery
+
+    if source or search:
+        raise click.UsageError("stories: --source and --search are not supported here")
+    query = StoryQuery(since=_check_date("--since", since), until=_check_date("--until", until),
+                       min_articles=min_articles, limit=limit)
+    with _open_existing(db) as store:
+        rows = store.stories(query)
+        if _wants_table(as_table, as_csv, as_json):
+            _print_table(rows, [("id", 6), ("last_published", 10), ("num_articles", 8), ("num_duplicates", 8),
+                                ("num_sources", 7), ("title", 0)])
+        elif as_csv:
+            _write_csv(rows, sys.stdout)
+        else:
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @main.command("eval")

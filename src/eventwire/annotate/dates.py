@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -30,6 +31,8 @@ from . import Context, StageFn, register_stage
 class Lexicon:
     tables: Mapping[str, Mapping[str, Any]]
     rules: tuple[tuple[str, re.Pattern[str]], ...]
+    # Lower-case words (besides numbers) that can be part of a time expression: see _candidate_starts.
+    triggers: frozenset[str] = frozenset()
 
     def __getitem__(self, table: str) -> Mapping[str, Any]:
         return self.tables[table]
@@ -37,7 +40,8 @@ class Lexicon:
 
 def _alternation(words: Any) -> str:
     # Longest first, so that "christmas eve" wins over "christmas" inside one alternation.
-    escaped = [re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)]
+    # Curly apostrophes match straight ones: "New Year’s Day" is as common as "New Year's Day".
+    escaped = [re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in sorted(words, key=len, reverse=True)]
     return "(?:" + "|".join(escaped) + ")"
 
 
@@ -73,7 +77,17 @@ def load_lexicon() -> Lexicon:
         body = re.sub(r"\{([A-Z_]+)\}", lambda m: fills[m.group(1)], template)
         # Word boundaries on both sides, so that "2011" is not found inside "120115" nor "may" inside "mayor".
         rules.append((name, re.compile(rf"(?<![\w]){body}(?![^\W_])", re.IGNORECASE)))
-    return Lexicon(tables=tables, rules=tuple(rules))
+    triggers = set(spec["triggers"]["words"])
+    for table in ("month", "weekday", "number", "unit", "season", "part_of_day", "decade_word", "set_word", "ordinal"):
+        triggers.update(k for k in tables[table] if k not in ("a", "an"))
+    for phrase in [*tables["reference"], *tables["vague_number"], *holidays]:
+        triggers.update(w for w in re.split(r"[\s-]+", phrase) if w not in _NOT_TRIGGERS)
+    triggers.update(f"{w}s" for w in [*tables["unit"], *tables["weekday"]])
+    return Lexicon(tables=tables, rules=tuple(rules), triggers=frozenset(triggers))
+
+
+# Words inside multi-word entries that alone never start looking for a time expression.
+_NOT_TRIGGERS = {"the", "in", "at", "of", "a", "an", "so", "right", "more", "until", "very", "these", "st."}
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -132,7 +146,10 @@ _MODAL_AUX = {"could", "may", "might", "should", "must", "can"}
 
 
 def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> str | None:
-    """ "past", "future", or None (no evidence). Reads the governing verb in the parse, then cue words."""
+    """Which way the expression at start:end points: "past", "future" or None (no evidence).
+
+    Reads the governing verb in the parse (its tense and auxiliaries), then cue words just before the expression.
+    """
     cues = lex["cue"]
     sent_text = text[max(0, start - 120) : start].lower()
     if doc is not None:
@@ -148,11 +165,18 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
                 auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
                 if tok.pos_ == "AUX":
                     auxes.append(tok.lower_)
+                if "to" in auxes and tok.dep_ in ("xcomp", "ccomp") and tok.head is not tok:
+                    # "agreed to sell in October" is as past as "agreed"; "plans to sell" points ahead.
+                    gov = tok.head
+                    if gov.lemma_ in cues["future"] or gov.tag_ in ("VBZ", "VBP", "VB", "MD"):
+                        return "future"
+                    if gov.tag_ == "VBD":
+                        return "past"
                 if any(a in _FUTURE_AUX for a in auxes) or "to" in auxes or any(a in _MODAL_AUX for a in auxes):
                     return "future"
                 if tok.tag_ == "VBD" or any(a in ("had", "was", "were", "did", "has", "have") for a in auxes):
-                    if tok.tag_ == "VBN" and tok.lemma_ in ("schedule", "set", "slate", "plan", "expect", "due"):
-                        return "future"
+                    if tok.tag_ == "VBN" and tok.lemma_ in cues["scheduling"]:
+                        return "future"  # "the vote was scheduled for May": planned then, held later
                     return "past"
                 if tok.lemma_ in cues["reporting"]:
                     return "past"
@@ -166,6 +190,11 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
     for cue in cues["past"]:
         if cue in words:
             return "past"
+    if doc is None:
+        # No parse: a verb in the past just before ("resumed Sunday", "said on Friday") is the best evidence left.
+        prev = re.search(r"(\w+)\s+(?:on\s+|in\s+)?$", sent_text)
+        if prev and (prev.group(1).endswith("ed") or prev.group(1) in cues["past_verbs"]):
+            return "past"
     return None
 
 
@@ -174,6 +203,8 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
 # reject the match (a shorter overlapping match may then win).
 
 Result = tuple[str, str | None, str]
+# A normaliser may also split its match into several expressions ("1957-58"): (start, end, Result) each.
+Parts = list[tuple[int, int, Result]]
 
 
 @dataclass(frozen=True)
@@ -204,9 +235,9 @@ def _pick_year(env: _Env, m: re.Match[str], month: int, day: int | None = None) 
         return a.year - 1
     if tense == "future" and here < now:
         return a.year + 1
-    if tense is None and day is not None:
-        # No tense: the nearest such day, as news rarely reaches more than half a year either way.
-        cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := _safe_date(y, month, day))]
+    if tense is None:
+        # No tense: the nearest such day or month, as news rarely reaches more than half a year either way.
+        cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := _safe_date(y, month, day or 15))]
         if cands:
             return min(cands, key=lambda d: abs((d - a).days)).year
     return a.year
@@ -240,6 +271,18 @@ def n_date(env: _Env, m: re.Match[str]) -> Result | None:
     return _day(d), "day", "DATE"
 
 
+def n_day_of_month(env: _Env, m: re.Match[str]) -> Result | None:
+    day, a = int(m["day"]), env.anchor
+    tense = env.tense(m)
+    y, mo = a.year, a.month
+    if day > a.day and tense != "future":
+        y, mo = _add_months(y, mo, -1)
+    elif day < a.day and tense == "future":
+        y, mo = _add_months(y, mo, 1)
+    d = _safe_date(y, mo, day)
+    return (_day(d), "day", "DATE") if d else None
+
+
 def n_date_numeric(env: _Env, m: re.Match[str]) -> Result | None:
     # US order (month/day/year), as in the English-language wires this package reads.
     d = _safe_date(_year_of(m["y"]), int(m["m"]), int(m["d"]))
@@ -253,7 +296,9 @@ def n_month_year(env: _Env, m: re.Match[str]) -> Result | None:
 
 
 # Words before a bare "May" that make it the month, not the modal verb.
-_MAY_CUES = re.compile(r"(?:in|since|by|until|till|from|through|of|during|before|after|early|mid|late|last|next|this)[\s-]*$")
+_MAY_CUES = re.compile(
+    r"\b(?:in|since|by|until|till|from|through|of|during|before|after|early|mid|late|last|next|this)[\s-]*$"
+)
 
 
 def n_month(env: _Env, m: re.Match[str]) -> Result | None:
@@ -289,6 +334,29 @@ def n_year(env: _Env, m: re.Match[str]) -> Result | None:
             if tok.dep_ == "nummod" and tok.head.tag_ == "NNS" and tok.head.i > tok.i:
                 return None
     return f"{y:04d}", "year", "DATE"
+
+
+def n_year_range(env: _Env, m: re.Match[str]) -> Parts | None:
+    first = int(m["y"])
+    second = first // 100 * 100 + int(m["yy"])
+    if second <= first:
+        return None  # "2011-05" reads as a month; "1999-01" is no range
+    return [
+        (m.start("y"), m.end("y"), (f"{first:04d}", "year", "DATE")),
+        (m.start("yy"), m.end("yy"), (f"{second:04d}", "year", "DATE")),
+    ]
+
+
+def n_duration_range(env: _Env, m: re.Match[str]) -> Parts | None:
+    n1, n2 = _count(env, m["num"]), _count(env, m["num2"])
+    unit = m["unit"].lower()
+    d1, d2 = (_duration(env, n, unit) if n else None for n in (n1, n2))
+    if d1 is None or d2 is None or n1 in ("1",) and m["num"].lower() in ("a", "an"):
+        return None
+    return [
+        (m.start("num"), m.end("num"), (d1[0], d1[1], "DURATION")),
+        (m.start("num2"), m.end(), (d2[0], d2[1], "DURATION")),
+    ]
 
 
 def n_year_short(env: _Env, m: re.Match[str]) -> Result | None:
@@ -361,12 +429,16 @@ def _weekday_date(env: _Env, m: re.Match[str], wd: int, rel: str) -> date:
     return a - timedelta(days=back) if back <= fwd else a + timedelta(days=fwd)
 
 
-def n_weekday(env: _Env, m: re.Match[str]) -> Result | None:
+def n_weekday(env: _Env, m: re.Match[str]) -> Result | Parts | None:
     wd = int(env.lex["weekday"][m["wd"].lower()])
     if m["wd"][0].islower():
         return None
     if m["pl"]:
         return f"XXXX-WXX-{wd}", "day", "SET"
+    prev = re.search(r"(\w+)\s+$", env.before(m, 16))
+    if not m["rel"] and prev and prev.group(1) in env.lex["named_day"]["prefixes"]:
+        # "Black Monday": one day in history that the anchor cannot place
+        return [(m.start() - len(prev.group(0)), m.end(), ("XXXX-XX-XX", "day", "DATE"))]
     d = _weekday_date(env, m, wd, (m["rel"] or "").lower())
     part = _part(env, m["part"])
     if part:
@@ -397,6 +469,9 @@ def _shift_unit(a: date, unit: str, n: int) -> tuple[str, str] | None:
     return None
 
 
+# Prepositions that make "the next year" a stretch of time ("over the next year") rather than a calendar year.
+_SPAN_PREPOSITION = re.compile(r"\b(?:over|during|for|in|within|throughout|across|through)\s+$")
+
 _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}
 
 
@@ -409,11 +484,17 @@ def n_relative_unit(env: _Env, m: re.Match[str]) -> Result | None:
     if rel == "same":
         return None  # "the same year": anaphoric, its anchor is another expression
     season = env.lex["season"].get(unit)
-    if m["the"] and rel in ("past", "next", "last", "coming", "following") and not season:
-        # "the past year", "the next decade": a stretch of time, not a calendar period
+    stretch = rel in ("past", "last") or _SPAN_PREPOSITION.search(env.before(m, 12))
+    if m["the"] and rel in ("past", "next", "last", "coming", "following") and stretch and not season and unit != "day":
+        # "the past year", "over the next decade": a stretch of time; "the following year, ..." is a calendar year
         letter = env.lex["unit"][unit][0]
         return (f"P{10 if letter == 'DE' else 1}{'Y' if letter == 'DE' else letter}", unit, "DURATION")
     shift = _REL_SHIFT.get(rel, 0)
+    if unit == "day":
+        if rel in ("this", "current"):
+            return None
+        # "the next day", "the previous day": relative to the story's own time line; the anchor is the best guess
+        return _day(env.anchor + timedelta(days=shift)), "day", "DATE"
     if season:
         a = env.anchor
         return _season_value(env, season, a.year + shift), "season", "DATE"
@@ -452,9 +533,23 @@ def _duration(env: _Env, n: str, unit: str) -> tuple[str, str] | None:
         n, letter = (str(int(float(n) * 2)) if n != "X" else "X"), "W"
     elif letter == "Q":
         n, letter = (str(int(float(n) * 3)) if n != "X" else "X"), "M"
-    if n.endswith(".0"):
-        n = n[:-2]
+    n = n.removesuffix(".0")
     return (f"PT{n}{letter}" if clock else f"P{n}{letter}"), precision
+
+
+def n_mod_the_unit(env: _Env, m: re.Match[str]) -> Result | None:
+    out = _shift_unit(env.anchor, m["unit"].lower(), 0)
+    return (out[0], out[1], "DATE") if out else None
+
+
+def n_relative_plural(env: _Env, m: re.Match[str]) -> Result | None:
+    out = _duration(env, "X", m["unit"].lower()[:-1])
+    return (out[0], out[1], "DURATION") if out else None
+
+
+def n_unit_long(env: _Env, m: re.Match[str]) -> Result | None:
+    out = _duration(env, "1", m["unit"].lower())
+    return (out[0], out[1], "DURATION") if out else None
 
 
 def n_relative_n(env: _Env, m: re.Match[str]) -> Result | None:
@@ -467,7 +562,7 @@ def n_relative_n(env: _Env, m: re.Match[str]) -> Result | None:
 
 def n_ago(env: _Env, m: re.Match[str]) -> Result | None:
     n = _count(env, m["num"])
-    unit = m["unit"].lower()
+    unit = m["unit"].lower().replace("centurie", "century")
     if n is None or n == "X" or "." in n:
         return None
     sign = -1 if m["dir"].lower() == "ago" else 1
@@ -475,8 +570,17 @@ def n_ago(env: _Env, m: re.Match[str]) -> Result | None:
     a = env.anchor
     if unit in ("day", "night"):
         return _day(a + timedelta(days=k)), "day", "DATE"
+    if unit in ("decade", "century"):
+        # "a decade ago" names a year ten years back, not the decade before this one
+        return f"{a.year + k * (10 if unit == 'decade' else 100):04d}", "year", "DATE"
     out = _shift_unit(a, unit, k)
     return (out[0], out[1], "DATE") if out else None
+
+
+_LENGTH_BEFORE = re.compile(
+    r"\b(?:for|in|within|after|than|over|once|twice|per|took|take|takes|taking|spent|spend|lasted|lasts|last)\s+$"
+)
+_LENGTH_AFTER = re.compile(r"\s+(?:later|earlier|ago|before|after|long|or\s+two)\b")
 
 
 def n_duration(env: _Env, m: re.Match[str]) -> Result | None:
@@ -486,10 +590,15 @@ def n_duration(env: _Env, m: re.Match[str]) -> Result | None:
     unit = m["unit"].lower()
     if m["num"].lower() in ("a", "an") and m["pl"]:
         return None
-    if m["half"]:
+    if m["half"] or m["half2"]:
         n = str(float(n) + 0.5) if n != "X" else n
-    if unit == "night" and not m["pl"] and n == "1":
-        return None  # "a night" reads as a night out more often than as a day's length
+    if n == "1" and not m["pl"] and (unit == "night" or (unit in ("second", "quarter") and not m["num"][0].isdigit())):
+        return None  # "a night" out, "a second" attempt, "a quarter" of the jobs: not lengths of time
+    if unit == "day" and m["num"].lower() == "a" and not m["approx"] and not m["long"]:
+        # "a difficult day", "not a day anyone wanted": a day as a thing; a length needs a word that measures it
+        after = env.text[m.end() : m.end() + 12].lower()
+        if not (_LENGTH_BEFORE.search(env.before(m, 16)) or _LENGTH_AFTER.match(after)):
+            return None
     out = _duration(env, n, unit)
     return (out[0], out[1], "DURATION") if out else None
 
@@ -502,6 +611,13 @@ def n_half_unit(env: _Env, m: re.Match[str]) -> Result | None:
 def n_bare_units(env: _Env, m: re.Match[str]) -> Result | None:
     t = m["t"].lower()
     unit = "decade" if t.startswith("decades") else t.rstrip("s").replace("centurie", "century")
+    out = _duration(env, "X", unit)
+    return (out[0], out[1], "DURATION") if out else None
+
+
+def n_bare_units_span(env: _Env, m: re.Match[str]) -> Result | None:
+    word = (m["unit"] or m["unit2"]).lower()
+    unit = "century" if word == "centuries" else word.rstrip("s")
     out = _duration(env, "X", unit)
     return (out[0], out[1], "DURATION") if out else None
 
@@ -525,7 +641,9 @@ def n_set_freq(env: _Env, m: re.Match[str]) -> Result | None:
 def n_set_per(env: _Env, m: re.Match[str]) -> Result | None:
     before = env.before(m, 30)
     # "a year" is a rate only after an amount ("$5 million a year", "10% a year"); alone it is a duration.
-    if m.group(0).lower().startswith("a") and not re.search(r"(?:\d|%|percent|million|billion|thousand|times)\s*$", before):
+    if m.group(0).lower().startswith("a") and not re.search(
+        r"(?:\d|%|percent|million|billion|thousand|times)\s*$", before
+    ):
         return None
     out = _duration(env, "1", m["unit"].lower())
     return (out[0], out[1], "SET") if out else None
@@ -566,13 +684,19 @@ def n_quarter_code(env: _Env, m: re.Match[str]) -> Result | None:
     return f"{year}-{code}", "half" if code[0] == "H" else "quarter", "DATE"
 
 
-_SEASON_CUES = re.compile(r"\b(?:in|the|this|last|next|by|until|till|during|since|of|through|early|late|mid|over)[\s-]+$")
+_SEASON_CUES = re.compile(
+    r"\b(?:in|the|this|last|next|by|until|till|during|since|of|through|early|late|mid|over)[\s-]+$"
+)
 
 
 def n_season(env: _Env, m: re.Match[str]) -> Result | None:
     code = env.lex["season"][m["season"].lower()]
-    if not (m["rel"] or m["mod"] or m["y"] or _SEASON_CUES.search(env.before(m, 12))):
-        return None  # "fall" and "spring" are verbs as often as seasons
+    ambiguous = m["season"].lower() in ("fall", "spring")  # verbs as often as seasons
+    if ambiguous and not (m["rel"] or m["mod"] or m["y"] or _SEASON_CUES.search(env.before(m, 12))):
+        return None
+    lower_bare = m["season"][0].islower() and not (m["rel"] or m["mod"] or m["y"])
+    if not ambiguous and lower_bare and not _SEASON_CUES.search(env.before(m, 12)):
+        return None
     a = env.anchor
     if m["y"]:
         year = int(m["y"])
@@ -588,7 +712,7 @@ def n_season(env: _Env, m: re.Match[str]) -> Result | None:
 
 
 def n_holiday(env: _Env, m: re.Match[str]) -> Result | None:
-    name = re.sub(r"\s+", " ", m["hol"].lower())
+    name = re.sub(r"\s+", " ", m["hol"].lower()).replace("’", "'")
     if m["hol"][0].islower():
         return None
     lex = env.lex
@@ -620,7 +744,7 @@ def n_reference(env: _Env, m: re.Match[str]) -> Result | None:
 
 
 def _clock_value(env: _Env, m: re.Match[str], hh: int, mi: int) -> Result:
-    tz = m["tz"] if "tz" in m.re.groupindex else None
+    tz = next((m[g] for g in ("tz", "tz_paren") if g in m.re.groupindex and m[g]), None)
     zone = "Z" if tz and re.match(r"(?i)UTC|GMT", tz) and not re.search(r"[+-]", tz) else ""
     return f"{_day(env.anchor)}T{hh:02d}:{mi:02d}{zone}", "time", "TIME"
 
@@ -635,7 +759,7 @@ def n_clock(env: _Env, m: re.Match[str]) -> Result | None:
 
 
 def n_clock24(env: _Env, m: re.Match[str]) -> Result | None:
-    if not (m["tz"] or m["pre"]):
+    if "pre" in m.re.groupindex and not (m["tz"] or m["pre"]):
         return None  # "3:07" alone is a score or a race time as often as a clock time
     return _clock_value(env, m, int(m["hh"]), int(m["mi"]))
 
@@ -645,7 +769,16 @@ def n_noon(env: _Env, m: re.Match[str]) -> Result | None:
     return f"{_day(env.anchor)}T{hh}:00", "time", "TIME"
 
 
-_NORMALISERS: dict[str, Callable[[_Env, re.Match[str]], Result | None]] = {
+_NORMALISERS: dict[str, Callable[[_Env, re.Match[str]], Result | Parts | None]] = {
+    "year_range": n_year_range,
+    "day_of_month": n_day_of_month,
+    "mod_the_unit": n_mod_the_unit,
+    "relative_plural": n_relative_plural,
+    "bare_units_after": n_bare_units,
+    "unit_long": n_unit_long,
+    "clock_wire": n_clock24,
+    "bare_units_span": n_bare_units_span,
+    "duration_range": n_duration_range,
     "iso": n_iso,
     "date_mdy": n_date,
     "date_dmy": n_date,
@@ -711,6 +844,67 @@ def _merge_clock(refs: list[TimeRef], text: str) -> list[TimeRef]:
     return out
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d")
+_CLOCK_VALUE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _date_clocks(refs: list[TimeRef], text: str, anchor: date) -> list[TimeRef]:
+    """A bare clock time ("at 18:00 UTC") falls on the day named near it in its sentence: the one just before, else
+    one just after ("at 10 a.m. (0800 GMT) on Monday"); failing both, on the anchor."""
+    out = list(refs)
+    today = anchor.isoformat()
+    for i, ref in enumerate(out):
+        if not (ref.type == "TIME" and ref.value and _CLOCK_VALUE.match(ref.value) and ref.value[:10] == today):
+            continue
+        day = None
+        for prev in reversed(out[:i]):
+            if ref.start - prev.end > 150 or re.search(r"[.!?]\s", text[prev.end : ref.start]):
+                break
+            if _is_day(prev, today):
+                day = prev
+                break
+        if day is None:
+            for nxt in out[i + 1 :]:
+                if nxt.start - ref.end > 40 or re.search(r"[.!?;]\s", text[ref.end : nxt.start]):
+                    break
+                if _is_day(nxt, today):
+                    day = nxt
+                    break
+        if day is not None and day.value:
+            out[i] = TimeRef(ref.text, ref.start, ref.end, day.value[:10] + ref.value[10:], ref.precision, ref.type)
+    return out
+
+
+def _is_day(ref: TimeRef, today: str) -> bool:
+    # A named day, or a clock time already tied to one ("10 a.m. on Monday"), not one still waiting for its day.
+    if ref.value is None or _ISO_DAY.match(ref.value) is None:
+        return False
+    return ref.type == "DATE" and ref.precision == "day" or (ref.type == "TIME" and ref.value[:10] != today)
+
+
+# Abbreviations whose period belongs to them: "Jan.", "Sept.", "p.m.".
+_KEEPS_PERIOD = re.compile(r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)|\b[a-z])\.$", re.IGNORECASE)
+
+
+_WORD = re.compile(r"['’]?\w+")
+# How many words before a trigger a match may start ("the end of this year", "almost two and a half years").
+_LOOKBACK = 6
+
+
+def _candidate_starts(text: str, lex: Lexicon) -> list[int]:
+    """Offsets where a rule may match: word starts up to _LOOKBACK words before a trigger word or a number."""
+    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text)]
+    starts: set[int] = set()
+    for i, (_, w) in enumerate(words):
+        w = w.lstrip("'’")
+        if w in lex.triggers or w[:1].isdigit() or (w[:1] in ("q", "h") and w[1:] in _CODES):
+            starts.update(pos for pos, _ in words[max(0, i - _LOOKBACK) : i + 1])
+    return sorted(starts)
+
+
+_CODES = {"1", "2", "3", "4"}
+
+
 def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexicon | None = None) -> Iterator[TimeRef]:
     """Every time expression in ``text`` with its TIMEX3 value relative to ``anchor``, in text order.
 
@@ -718,15 +912,26 @@ def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexi
     it, cue words decide.
     """
     lex = lexicon or load_lexicon()
+    if doc is not None and (doc.text != text or not doc.has_annotation("DEP")):
+        doc = None  # a parse of other text, or one without sentences and heads, cannot tell tense
     env = _Env(text=text, anchor=anchor, doc=doc, lex=lex)
     found: list[tuple[int, int, int, Result]] = []
+    starts = _candidate_starts(text, lex)
     for rank, (name, pattern) in enumerate(lex.rules):
         normalise = _NORMALISERS[name]
-        for m in pattern.finditer(text):
+        for pos in starts:
+            m = pattern.match(text, pos)
+            if m is None or "\n\n" in m.group(0):
+                continue  # an expression never runs across a paragraph (a headline into its date line)
             result = normalise(env, m)
             if result is None:
                 continue
+            if isinstance(result, list):
+                found.extend((s, e, rank, r) for s, e, r in result)
+                continue
             start, end = (m.start("t"), m.end("t")) if "t" in pattern.groupindex and m["t"] else m.span()
+            if text[end - 1] == "." and not _KEEPS_PERIOD.search(text[start:end]):
+                end -= 1  # the full stop of the sentence, not part of "March"
             found.append((start, end, rank, result))
     # Longest match first, then the rule listed first; keep those that do not overlap one already kept.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
@@ -736,13 +941,15 @@ def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexi
             taken.append((start, end, result))
     taken.sort()
     refs = [TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken]
-    yield from _merge_clock(refs, text)
+    yield from _date_clocks(_merge_clock(refs, text), text, anchor)
 
 
 # --------------------------------------------------------------------------------------------------------------------
 # The publication date, when the input did not give one.
 
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$)|[/_-]((?:19|20)\d\d)([01]\d)([0-3]\d)(?:[/_.-]|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$)|[/_-]((?:19|20)\d\d)([01]\d)([0-3]\d)(?:[/_.-]|$)"
+)
 
 
 def _full_dates(text: str, lex: Lexicon) -> Iterator[tuple[int, date]]:
@@ -770,17 +977,19 @@ def infer_published(article: Article) -> tuple[str, str] | None:
     """
     lex = load_lexicon()
     head = article.text[:200]
-    for start, d in _full_dates(head, lex):
-        if start < 120:
+    for start, d in sorted(_full_dates(head, lex)):
+        prefix = head[:start]
+        # A dateline opens the text: at most a place name ("KYIV, ") before the date, never running prose.
+        if len(prefix) < 60 and not re.search(r"[.!?]\s|\b[a-z]{2,}\s+[a-z]{2,}", prefix):
             return d.isoformat(), "dateline"
         break
     if article.url:
         m = _URL_DATE.search(article.url)
         if m:
             y, mo, dd = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
-            d = _safe_date(int(y), int(mo), int(dd))
-            if d is not None:
-                return d.isoformat(), "url"
+            day = _safe_date(int(y), int(mo), int(dd))
+            if day is not None:
+                return day.isoformat(), "url"
     for caption in article.captions:
         for _, d in _full_dates(caption.text, lex):
             return d.isoformat(), "caption"
@@ -793,8 +1002,13 @@ def infer_published(article: Article) -> tuple[str, str] | None:
 def _parse_iso(value: str | None) -> date | None:
     if not value:
         return None
-    m = re.match(r"(\d{4})-(\d\d)-(\d\d)", value)
-    return _safe_date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    m = re.match(r"\s*(\d{4})-(\d\d)-(\d\d)", value)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    try:  # feeds write "Sun, 06 Jul 2025 10:00:00 GMT" (RFC 2822)
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def anchor_of(article: Article) -> date | None:

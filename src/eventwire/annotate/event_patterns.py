@@ -54,6 +54,7 @@ class Block:
 @dataclass(frozen=True)
 class Lexicon:
     verbs: dict[str, str]
+    verb_objects: dict[str, tuple[tuple[frozenset[str], str], ...]]
     nouns: dict[str, str]
     frames: dict[tuple[str, str], Frame]
     combine: dict[tuple[str, str], str]
@@ -80,7 +81,7 @@ class Lexicon:
         return self.combine.get((kind, "*"))
 
     def cameo_code(self, lemma: str, words: set[str], subject_words: set[str]) -> tuple[str | None, int]:
-        """The PETRARCH reading of a verb: its most specific matching pattern, else its own or its block's code."""
+        """The PETRARCH reading of a verb: its most specific matching pattern."""
         name = self.cameo_verbs.get(lemma)
         if name is None:
             return None, 0
@@ -92,9 +93,9 @@ class Lexicon:
                     continue
                 if all(slot & words for slot in pat.post) and all(slot & subject_words for slot in pat.pre):
                     best = pat
-        if best is not None:
-            return best.code, best.size
-        return self.cameo_verb_codes.get(lemma) or block.code, 0
+        # Only a matching pattern codes: a block's default code would code every use of common verbs ("come",
+        # "need", "confront"), the generic fallback that floods PETRARCH's output.
+        return (best.code, best.size) if best is not None else (None, 0)
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -127,7 +128,13 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     plover = {**read_plover_table(folder / "cameo_plover_extra.tsv"), **official}
     frames = {(r[0], r[1]): Frame(kind=r[2], code=None if r[3] == "-" else r[3]) for r in _rows(folder / "frames.tsv")}
     combine = {(r[0], r[1]): r[2] for r in _rows(folder / "combine.tsv")}
-    verbs = {r[0]: r[1] for r in _rows(folder / "verbs.tsv")}
+    verbs: dict[str, str] = {}
+    objects: dict[str, list[tuple[frozenset[str], str]]] = {}
+    for r in _rows(folder / "verbs.tsv"):
+        if len(r) > 2 and r[2]:
+            objects.setdefault(r[0], []).append((frozenset(r[2].split("|")), r[1]))
+        else:
+            verbs[r[0]] = r[1]
     nouns = {r[0]: r[1] for r in _rows(folder / "nouns.tsv")}
     raw = json.loads((folder / "cameo_verbs.json").read_text(encoding="utf-8"))
     blocks: dict[str, Block] = {}
@@ -143,6 +150,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         blocks[name] = Block(code=spec["code"], index={k: tuple(v) for k, v in index.items()})
     return Lexicon(
         verbs=verbs,
+        verb_objects={k: tuple(v) for k, v in objects.items()},
         nouns=nouns,
         frames=frames,
         combine=combine,

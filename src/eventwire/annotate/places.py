@@ -1,38 +1,83 @@
 """Places: every place mention in the body resolved against the offline gazetteer to GeoNames id and coordinates.
 
-Mentions come from spaCy's GPE/LOC/FAC entities and from capitalised tokens the parser missed; candidates are
-ranked by population and feature class, the countries the article is about, and qualifiers such as "Paris, Texas".
+Mentions come from spaCy's GPE/LOC/FAC entities, from names spaCy mislabels, and from capitalised words it missed;
+candidates are ranked by population and feature class, the countries the article is about, and qualifiers such as
+"Paris, Texas".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import ADMIN1, CAPITAL, CONTINENT, COUNTRY, REGION, Entry, Gazetteer, load_gazetteer, normalize
+from ..gazetteer import ADMIN1, ADMIN2, CAPITAL, CONTINENT, COUNTRY, REGION, Entry, Gazetteer, load_gazetteer, normalize
 from ..records import Mention, Place
 from . import Context, StageFn, register_stage
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels spaCy's small model often puts on towns ("in Riverdale" as PERSON, "Cyprus" as ORG).
+MISLABELS = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
 # How much each clue weighs against log10(population). Tuned on the development half of GeoWebNews as a whole,
 # never on single toponyms: a country beats a same-named town, a capital any town but a far bigger one.
-FEATURE_PRIOR = {COUNTRY: 3.0, CONTINENT: 2.5, ADMIN1: 2.0, REGION: 2.0, CAPITAL: 1.0}
-PRIMARY_NAME_BONUS = 1.0  # the mention is the place's own name, not one of its hundred alternates
-FOCUS_SHARE_WEIGHT = 1.5  # times the share of the article's other places in the candidate's country
+FEATURE_PRIOR = {COUNTRY: 2.5, CONTINENT: 2.5, ADMIN1: 0.0, REGION: 2.0, CAPITAL: 1.5}
+PRIMARY_NAME_BONUS = 1.5  # the mention is the place's own name, not one of its hundred alternates
+FOCUS_SHARE_WEIGHT = 2.5  # times the share of the article's other places in the candidate's country
 FOCUS_PRESENT_BONUS = 0.5  # the candidate's country is named at all
 ADMIN1_FOCUS_BONUS = 1.0  # another place in the article lies in the same state or province
 QUALIFIER_BONUS = 6.0  # "Paris, Texas": the next name contains the candidate
-# The capitalised-token fallback keeps a match only if it is this sure a place: a country, region or big city.
-FALLBACK_MIN_POPULATION = 100_000
+DIVISION_WORD_BONUS = 3.0  # "Idlib province", "the state of ...": the text itself says it is a division
+# A big city named like the state it lies in is what news means by the bare name ("New York", "Washington").
+CITY_OVER_DIVISION_BONUS = 2.5
+CITY_OVER_DIVISION_MIN_POPULATION = 100_000
+# Names nobody tagged as places are kept only when this sure: a country, a region, a big city, or a town in a
+# country the article is about.
+SURE_POPULATION = 100_000
+FOCUS_TOWN_POPULATION = 1_000
 MAX_FALLBACK_TOKENS = 4
+# Words after which a capitalised name is a place whatever spaCy called it ("in Riverdale").
+LOCATIVE = frozenset({"in", "near", "outside", "around", "across", "throughout", "into", "towards", "toward"})
+
+_DIRECTIONS = (
+    "north-eastern",
+    "north-western",
+    "south-eastern",
+    "south-western",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "north",
+    "south",
+    "east",
+    "west",
+    "upper",
+    "lower",
+    "greater",
+)
+_SUFFIXES = (" province", " governorate", " region", " district", " state", " city", " area")
+_DIVISION_SUFFIXES = frozenset({" province", " governorate", " region", " district", " state"})
+_BROAD = frozenset({COUNTRY, ADMIN1, ADMIN2, CONTINENT, REGION})
+_GENERIC = frozenset({"the", "of", "and", "city", "state", "county", "new", "north", "south", "east", "west"})
+# A dateline: "BEIRUT (Reuters) -", "PLEASANTON, Calif. --".
+_DATELINE = re.compile(
+    r"^[ \t]*([A-Z][A-Z.'\- ]*[A-Z.])(?:,\s*([A-Z][A-Za-z.\- ]{1,20}?))?\s*(?:\(|\u2014|\u2013|-|:)", re.MULTILINE
+)
+DATELINE_WITHIN = 600  # characters from the top of the body where a dateline may stand (after a photo credit)
 
 
 @dataclass(frozen=True)
@@ -43,6 +88,7 @@ class PlaceData:
     before: tuple[str, ...]  # region words before a name, longest first, lower case
     after: tuple[str, ...]
     stopwords: frozenset[str]
+    facility_words: dict[str, str]  # last word of a road's or building's name -> RD or BLDG
 
 
 def _lines(name: str) -> list[str]:
@@ -52,7 +98,8 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_place_data() -> PlaceData:
-    before, after = [], []
+    before: list[str] = []
+    after: list[str] = []
     for line in _lines("region_phrases.tsv")[1:]:
         side, phrase = line.split("\t")
         (before if side == "before" else after).append(phrase.lower())
@@ -61,6 +108,7 @@ def load_place_data() -> PlaceData:
         before=tuple(sorted(before, key=len, reverse=True)),
         after=tuple(sorted(after, key=len, reverse=True)),
         stopwords=frozenset(normalize(w) for w in _lines("stopwords.txt")),
+        facility_words={w.lower(): kind for w, kind in (ln.split("\t") for ln in _lines("facility_words.tsv")[1:])},
     )
 
 
@@ -72,16 +120,9 @@ class _Candidate:
     end: int
     key: str
     entries: list[Entry]
-    from_fallback: bool = False
-    qualifier: set[str] = field(default_factory=set)  # ISO3 codes and admin1 names named right after it
-
-
-_DIRECTIONS = (
-    "north-eastern", "north-western", "south-eastern", "south-western", "northeastern", "northwestern",
-    "southeastern", "southwestern", "northern", "southern", "eastern", "western", "central", "north", "south",
-    "east", "west", "upper", "lower", "greater", "new",
-)
-_SUFFIXES = (" province", " governorate", " region", " district", " city", " state", " county", " area")
+    division: bool = False  # the text carried a word like "province" or "state"
+    qualifier: set[str] = field(default_factory=set)  # ISO3 codes and admin1 codes named right after it
+    shown_end: int | None = None  # a facility named after its town is shown whole ("Colchester Hospital")
 
 
 def _trim(text: str, start: int) -> tuple[str, int]:
@@ -90,55 +131,103 @@ def _trim(text: str, start: int) -> tuple[str, int]:
         text, start = text[4:], start + 4
     for tail in ("'s", "\u2019s", "'", "\u2019", "."):
         if text.endswith(tail) and len(text) > len(tail) + 1:
-            if tail == "." and normalize(text) in ("us", "uk"):
-                break  # "U.S." keeps its dots
+            if tail == "." and (text.count(".") > 1 or len(text) <= 6):
+                break  # "U.S.", "Calif." keep their dots
             text = text[: -len(tail)]
             break
     return text, start
 
 
-def _keys_for(text: str) -> Iterator[tuple[str, int, int]]:
-    """Lookup keys for a span of text, best first, with the (start, end) offsets within ``text`` they cover."""
-    yield normalize(text), 0, len(text)
+def _keys_for(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """Lookup keys for a span of text, best first: (key, start, end within ``text``, a division word dropped)."""
+    if text.endswith(".") and len(text) <= 6:
+        yield normalize(text) + ".", 0, len(text), False  # "La." is Louisiana, "LA" Los Angeles
+    yield normalize(text), 0, len(text), False
     low = text.lower()
     for word in _DIRECTIONS:
-        if low.startswith(word + " ") and word != "new":
-            rest = text[len(word) + 1 :]
-            yield normalize(rest), len(word) + 1, len(text)
+        if low.startswith(word + " "):
+            # "southern Lebanon" but not "West Wing": a capitalised direction is part of the name unless what
+            # follows is a country or a region (checked by the caller through ``_BROAD``).
+            yield normalize(text[len(word) + 1 :]), len(word) + 1, len(text), text[0].isupper()
     for suffix in _SUFFIXES:
         if low.endswith(suffix):
-            yield normalize(text[: -len(suffix)]), 0, len(text) - len(suffix)
+            yield normalize(text[: -len(suffix)]), 0, len(text) - len(suffix), suffix in _DIVISION_SUFFIXES
+    for prefix in ("state of ", "province of ", "city of "):
+        if low.startswith(prefix):
+            yield normalize(text[len(prefix) :]), len(prefix), len(text), prefix != "city of "
 
 
-def _lookup_span(gaz: Gazetteer, text: str, start: int) -> _Candidate | None:
+def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
+    """Candidates for an entity span: the whole name, a name inside it, or each name of "Asia-Pacific"."""
+    gaz = data.gazetteer
     text, start = _trim(text, start)
     if "," in text:  # "Paris, Texas" as one entity: resolve the head, let the tail qualify it
         head, _, tail = text.partition(",")
-        cand = _lookup_span(gaz, head.strip(), start)
-        if cand is not None:
+        cands = _lookup_span(data, head.strip(), start)
+        for cand in cands:
             cand.qualifier |= _qualifier_codes(gaz, tail.strip())
-            return cand
-    for key, s, e in _keys_for(text):
+        tail_at = start + len(head) + 1 + (len(tail) - len(tail.lstrip()))
+        return cands + _lookup_span(data, tail.strip(), tail_at)
+    found: _Candidate | None = None
+    for key, s, e, flag in _keys_for(text):
         entries = gaz.lookup_key(key)
-        if entries:
-            return _Candidate(start + s, start + e, key, entries)
-    # "the Beirut airport", "Tripoli's old city": the longest run of words inside that names a place.
+        if not entries:
+            continue
+        broad = any(x.feature in _BROAD for x in entries)
+        if s and flag and text[0].isupper():  # a capitalised direction word was dropped
+            if not broad:
+                continue
+            flag = False
+        if found is None:
+            found = _Candidate(start + s, start + e, key, entries, division=flag)
+            if broad or any(x.population >= SURE_POPULATION for x in entries):
+                break
+        elif broad and s:
+            # "South Lebanon" is a village in Ohio too, but a region of a country is what the words mean.
+            found = _Candidate(start + s, start + e, key, entries, division=flag)
+            break
+    if found is not None:
+        return [found]
+    parts = re.split(r"(?<=\w)[-/](?=\w)", text)
+    if len(parts) > 1:  # "Asia-Pacific", "Nelson-Creston": each part a place, or none
+        each, offset = [], 0
+        for part in parts:
+            key = normalize(part)
+            if not gaz.has_key(key) or key in data.stopwords:
+                return []
+            each.append(_Candidate(start + offset, start + offset + len(part), key, gaz.lookup_key(key)))
+            offset += len(part) + 1
+        return each
+    # "the Beirut airport", "Colchester General Hospital": a town inside, when the other words are common nouns
+    # or name a facility. "Royal Street" or "Mississippi River" name something the gazetteer lacks; better no
+    # place than the wrong one.
     words = text.split()
+    facility = bool(words) and words[-1].lower() in data.facility_words
     for n in range(len(words) - 1, 0, -1):
         for i in range(len(words) - n + 1):
+            rest = words[:i] + words[i + n :]
+            if not facility and any(w[:1].isupper() for w in rest):
+                continue
             sub = " ".join(words[i : i + n])
             key = normalize(sub)
-            if len(key) > 2 and key not in _GENERIC and gaz.has_key(key):
+            if len(key) > 2 and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
                 offset = text.find(sub)
-                return _Candidate(start + offset, start + offset + len(sub), key, gaz.lookup_key(key))
-    return None
-
-
-_GENERIC = frozenset({"the", "of", "and", "city", "state", "county", "new", "north", "south", "east", "west"})
+                cand = _Candidate(start + offset, start + offset + len(sub), key, gaz.lookup_key(key))
+                # "Pearl Harbor" is no harbour of a town called Pearl: a named facility needs a big town.
+                if (
+                    facility
+                    and not rest[-1][:1].islower()
+                    and not any(e.feature in _BROAD or e.population >= SURE_POPULATION for e in cand.entries)
+                ):
+                    continue
+                if facility:
+                    cand.start, cand.shown_end = start, start + len(text)
+                return [cand]
+    return []
 
 
 def _qualifier_codes(gaz: Gazetteer, text: str) -> set[str]:
-    """What a qualifier like "Texas" or "France" names: ISO3 codes and admin1 names (states, or countries)."""
+    """What a qualifier like "Texas" or "France" names: ISO3 codes and admin1 codes."""
     text, _ = _trim(text, 0)
     out: set[str] = set()
     for e in gaz.lookup(text):
@@ -151,47 +240,89 @@ def _qualifier_codes(gaz: Gazetteer, text: str) -> set[str]:
     return out
 
 
-def _prior(entry: Entry, key: str) -> float:
+def _prior(entry: Entry, cand: _Candidate) -> float:
     score = math.log10(entry.population + 10) + FEATURE_PRIOR.get(entry.feature, 0.0)
-    if normalize(entry.name) == key:
+    if normalize(entry.name) == cand.key:
         score += PRIMARY_NAME_BONUS
+    if cand.division and entry.feature in (ADMIN1, ADMIN2):
+        score += DIVISION_WORD_BONUS
+    if (
+        not cand.division
+        and entry.feature.startswith("PPL")
+        and entry.population >= CITY_OVER_DIVISION_MIN_POPULATION
+        and any(o.feature == ADMIN1 and o.country == entry.country for o in cand.entries)
+    ):
+        score += CITY_OVER_DIVISION_BONUS
     return score
 
 
-def _fallback_candidates(data: PlaceData, doc: Doc, covered: list[bool]) -> Iterator[_Candidate]:
-    """Capitalised words spaCy did not tag that name a country, a region or a big city (precision over recall)."""
+def _qualifier_bonus(entry: Entry, cand: _Candidate) -> float:
+    if (
+        cand.qualifier
+        and entry.feature != COUNTRY
+        and (entry.admin1 in cand.qualifier or entry.country in cand.qualifier)
+    ):
+        return QUALIFIER_BONUS
+    return 0.0
+
+
+def _sure_place(entry: Entry, key: str, focus: Counter[str]) -> bool:
+    """Whether a name nobody tagged as a place is one: a country, region or big city by its own name, or a town in
+    a country the article is about."""
+    if entry.feature in (COUNTRY, CONTINENT, REGION):
+        return True  # their names were chosen by hand or come from country lists, not GeoNames' alternates
+    if normalize(entry.name) != key:
+        return False  # alternate names are too noisy for text nobody tagged
+    if entry.country and focus[entry.country] and entry.population >= FOCUS_TOWN_POPULATION:
+        return True
+    return entry.feature in (COUNTRY, ADMIN1, CONTINENT, REGION, CAPITAL) or entry.population >= SURE_POPULATION
+
+
+def _fallback_candidates(data: PlaceData, doc: Doc, covered: list[bool], focus: Counter[str]) -> Iterator[_Candidate]:
+    """Capitalised words spaCy did not tag that the gazetteer is sure of (precision over recall)."""
     gaz = data.gazetteer
     tokens = list(doc)
     i = 0
+    # Proper nouns, and words in capitals, which the tagger often gets wrong ("OKLAHOMA CITY The Latest ...").
+    name_like = [t.tag_ in ("NNP", "NNPS") or (t.is_upper and len(t) >= 4) for t in tokens]
     while i < len(tokens):
-        tok = tokens[i]
-        if tok.tag_ not in ("NNP", "NNPS") or covered[i]:
+        if not name_like[i] or covered[i]:
             i += 1
             continue
         found = None
         for n in range(min(MAX_FALLBACK_TOKENS, len(tokens) - i), 0, -1):
             span = tokens[i : i + n]
-            if any(covered[t.i] or t.tag_ not in ("NNP", "NNPS") for t in span):
+            if any(covered[t.i] or not name_like[t.i] for t in span):
                 continue
             text = doc.text[span[0].idx : span[-1].idx + len(span[-1].text)]
             key = normalize(text)
             if key in data.stopwords or len(key) < 3 or not gaz.has_key(key):
                 continue
             entries = gaz.lookup_key(key)
-            if any(_sure_place(e, key) for e in entries):
-                found = _Candidate(span[0].idx, span[0].idx + len(text), key, entries, from_fallback=True)
-                i += n
+            if any(_sure_place(e, key, focus) for e in entries):
+                found = _Candidate(span[0].idx, span[0].idx + len(text), key, entries)
                 break
         if found is None:
             i += 1
         else:
+            i = doc.char_span(found.start, found.end, alignment_mode="expand").end  # type: ignore[union-attr]
             yield found
 
 
-def _sure_place(entry: Entry, key: str) -> bool:
-    if normalize(entry.name) != key:
-        return False  # alternate names are too noisy for text nobody tagged
-    return entry.feature in (COUNTRY, ADMIN1, CONTINENT, REGION, CAPITAL) or entry.population >= FALLBACK_MIN_POPULATION
+def _dateline(data: PlaceData, text: str) -> list[_Candidate]:
+    """The place in an upper-case dateline ("PLEASANTON, Calif. --"), which the parser rarely tags."""
+    m = _DATELINE.search(text, 0, DATELINE_WITHIN)
+    if m is None:
+        return []
+    out = []
+    for cand in _lookup_span(data, m.group(1).title(), m.start(1)):
+        cand.end = m.end(1)
+        if m.group(2):
+            cand.qualifier |= _qualifier_codes(data.gazetteer, m.group(2))
+        out.append(cand)
+    if out and m.group(2):
+        out += _lookup_span(data, m.group(2), m.start(2))
+    return out
 
 
 def _extend_region(data: PlaceData, text: str, start: int, end: int) -> tuple[int, int]:
@@ -211,60 +342,140 @@ def _extend_region(data: PlaceData, text: str, start: int, end: int) -> tuple[in
     return start, end
 
 
-def _article_countries(gaz: Gazetteer, mentions: Sequence[Mention]) -> Counter[str]:
-    """Countries the article names through demonyms and nationalities ("Lebanese army", "Libyans")."""
-    out: Counter[str] = Counter()
+def _preceded_by_locative(doc: Doc, start: int) -> bool:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    prev = doc[span.start - 1]
+    if prev.lower_ == "the" and span.start > 1:
+        prev = doc[span.start - 2]
+    return prev.lower_ in LOCATIVE
+
+
+_SITE_FEATURE = {"FAC": "BLDG", "GPE": "PPLX", "LOC": "AREA"}
+
+
+@dataclass(frozen=True)
+class _Site:
+    """A named road or building the gazetteer cannot place ("Royal Street"): placed at the article's town."""
+
+    start: int
+    end: int
+    name: str
+    feature: str
+
+
+def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple[list[_Candidate], list[_Site]]:
+    gaz = data.gazetteer
+    covered = [False] * len(doc)
+    cands: list[_Candidate] = []
+    sites: list[_Site] = []
+    doubtful: list[tuple[Mention, _Candidate]] = []
     for m in mentions:
-        if m.label == "NORP":
-            iso = gaz.demonyms.get(normalize(m.text))
-            if iso:
-                out[iso] += 1
-    return out
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                covered[t.i] = True
+        kind = data.facility_words.get(m.text.split()[-1].lower()) if m.text.split() else None
+        if m.label in PLACE_LABELS or (m.label in ("ORG", "PERSON") and kind):
+            # An "organisation" such as "Colchester General Hospital" is a site in its town.
+            found = _lookup_span(data, m.text, m.start)
+            cands += found
+            if not found and (kind or m.label in _SITE_FEATURE):
+                # An unknown GPE is most often a neighbourhood of the town in the story ("Bywater").
+                text, start = _trim(m.text, m.start)
+                sites.append(_Site(start, start + len(text), text, kind or _SITE_FEATURE[m.label]))
+        elif m.label in MISLABELS and normalize(m.text) not in gaz.demonyms:
+            text, start = _trim(m.text, m.start)
+            key = normalize(text)
+            if key not in data.stopwords and gaz.has_key(key):
+                doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
+    cands += _dateline(data, doc.text)
+
+    # Focus so far, to judge the doubtful names: countries of what is surely a place, and nationalities.
+    focus: Counter[str] = Counter()
+    for m in mentions:
+        if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
+            focus[iso] += 1
+    for c in cands:
+        best = max(c.entries, key=lambda e: _prior(e, c))
+        if best.country:
+            focus[best.country] += 1
+
+    place_keys = {c.key for c in cands}
+    # spaCy's small model calls many towns a person or an organisation. Keep the name when it is a place elsewhere
+    # in the article, follows "in"/"near", or is a country, state or big city by its own name; a person's name
+    # only when it is a country or a division of one the article is about ("Kent"), as "Nelson" is mostly a man.
+    accepted: set[int] = set()
+    for _ in range(2):  # twice: a name accepted late makes its earlier mentions places too
+        for n, (m, cand) in enumerate(doubtful):
+            if n in accepted:
+                continue
+            locative = _preceded_by_locative(doc, cand.start)
+            if m.label == "PERSON" and not locative:
+                ok = any(
+                    e.feature in (COUNTRY, CONTINENT) or (e.feature in _BROAD and focus[e.country or ""])
+                    for e in cand.entries
+                )
+            else:
+                ok = any(_sure_place(e, cand.key, focus) for e in cand.entries)
+            if ok or cand.key in place_keys:
+                accepted.add(n)
+                place_keys.add(cand.key)
+                cands.append(cand)
+    cands += _fallback_candidates(data, doc, covered, focus)
+    # A name the article also gives a person ("Victoria Nuland" ... "Nuland said") is that person, unless it is
+    # a country, a state or a big city.
+    people = set()
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "PERSON" and len(words) > 1:  # a one-word "person" is as often a town spaCy mislabels
+            people.add(normalize(words[-1]))
+    cands = [
+        c
+        for c in cands
+        if c.key not in people or any(e.feature in _BROAD or e.population >= SURE_POPULATION for e in c.entries)
+    ]
+    cands.sort(key=lambda c: (c.start, -c.end))
+    out: list[_Candidate] = []
+    for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans
+        if not out or c.start >= (out[-1].shown_end or out[-1].end):
+            out.append(c)
+    return out, sites
 
 
 def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> Iterator[Place]:
     """Find and resolve the place mentions of one parsed article. Pure: reads only its arguments."""
     gaz = data.gazetteer
     text = doc.text
-    covered = [False] * len(doc)
-    cands: list[_Candidate] = []
-    for m in mentions:
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None:
-            for t in span:
-                covered[t.i] = True
-        if m.label in PLACE_LABELS or (m.label == "NORP" and normalize(m.text) not in gaz.demonyms):
-            cand = _lookup_span(gaz, m.text, m.start)
-            if cand is not None and m.label == "NORP" and not any(e.feature == COUNTRY for e in cand.entries):
-                cand = None  # a NORP span is a place only when it is a country's name ("Palestine")
-            if cand is not None:
-                cands.append(cand)
-    cands += _fallback_candidates(data, doc, covered)
-    cands.sort(key=lambda c: c.start)
+    cands, sites = _candidates(data, doc, mentions)
 
     # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
-    for a, b in zip(cands, cands[1:]):
+    for a, b in pairwise(cands):
         between = text[a.end : b.start]
-        if between.strip() in (",", "") and between.count(",") == 1:
+        if between.strip() == "," and b.start - a.end <= 3:
             a.qualifier |= _qualifier_codes(gaz, text[b.start : b.end])
 
-    demonym_focus = _article_countries(gaz, mentions)
-    chosen = [max(c.entries, key=lambda e: _prior(e, c.key) + _qualifier_bonus(e, c)) for c in cands]
-    # Second round: each mention reads the countries and states of all the others, as resolved in the first.
+    demonym_focus: Counter[str] = Counter()
+    for m in mentions:
+        if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
+            demonym_focus[iso] += 1
+    chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
+    # Two more rounds: each mention reads the countries and states of all the others, as resolved in the last.
     for _ in range(2):
         focus = demonym_focus + Counter(e.country for e in chosen if e.country)
-        states = Counter((e.country, e.admin1) for e in chosen if e.feature != COUNTRY and e.admin1)
+        states: Counter[tuple[str | None, str | None]] = Counter(
+            (e.country, e.admin1) for e in chosen if e.feature != COUNTRY and e.admin1
+        )
         total = sum(focus.values())
         scores: dict[str, dict[int, float]] = {}
         for c, prev in zip(cands, chosen):
-            own_country = Counter({prev.country: 1}) if prev.country else Counter()
-            own_state = Counter({(prev.country, prev.admin1): 1}) if prev.feature != COUNTRY and prev.admin1 else Counter()
-            f = focus - own_country
-            st = states - own_state
+            f = focus - Counter({prev.country: 1}) if prev.country else focus
+            st = states - Counter({(prev.country, prev.admin1): 1}) if prev.feature != COUNTRY else states
             n = max(total - 1, 1)
             per_key = scores.setdefault(c.key, {})
             for idx, e in enumerate(c.entries):
-                s = _prior(e, c.key) + _qualifier_bonus(e, c)
+                s = _prior(e, c) + _qualifier_bonus(e, c)
                 if e.country and f[e.country]:
                     s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
                 if e.feature != COUNTRY and st[(e.country, e.admin1)]:
@@ -273,32 +484,45 @@ def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> It
                 per_key[idx] = max(per_key.get(idx, -math.inf), s)
         chosen = [c.entries[max(scores[c.key], key=lambda i: scores[c.key][i])] for c in cands]
 
-    last_end = -1
+    places = []
     for c, e in zip(cands, chosen):
-        if c.start < last_end:
-            continue
-        start, end = _extend_region(data, text, c.start, c.end)
-        last_end = end
-        yield Place(
-            text=text[start:end],
-            start=start,
-            end=end,
-            name=e.name,
-            country=e.country,
-            admin1=e.admin1,
-            lat=e.lat,
-            lon=e.lon,
-            geonames_id=e.geonames_id,
-            feature=e.feature,
+        start, end = _extend_region(data, text, c.start, c.shown_end or c.end)
+        places.append(
+            Place(
+                text=text[start:end],
+                start=start,
+                end=end,
+                name=e.name,
+                country=e.country,
+                admin1=e.admin1,
+                lat=e.lat,
+                lon=e.lon,
+                geonames_id=e.geonames_id,
+                feature=e.feature,
+            )
         )
-
-
-def _qualifier_bonus(entry: Entry, cand: _Candidate) -> float:
-    if not cand.qualifier:
-        return 0.0
-    if entry.admin1 in cand.qualifier or (entry.country in cand.qualifier and entry.feature != COUNTRY):
-        return QUALIFIER_BONUS
-    return 0.0
+    # Roads and buildings go to the town the article names most, when it names one: a street is in the town
+    # the story is about far more often than not. Without a town they stay out; a country is too coarse.
+    towns = Counter(e for e in chosen if e.feature.startswith("PPL") or e.feature == ADMIN2)
+    if towns and sites:
+        town = max(towns, key=lambda e: (towns[e], e.population))
+        for site in sites:
+            places.append(
+                Place(
+                    text=site.name,
+                    start=site.start,
+                    end=site.end,
+                    name=site.name,
+                    country=town.country,
+                    admin1=town.admin1,
+                    lat=town.lat,
+                    lon=town.lon,
+                    geonames_id=None,
+                    feature=site.feature,
+                )
+            )
+        places.sort(key=lambda p: p.start)
+    yield from places
 
 
 @register_stage("places", adds="places", needs=("entities",))

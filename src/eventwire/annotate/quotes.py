@@ -23,22 +23,32 @@ from . import Context, StageFn, register_stage
 # Marks that open a quotation, and those that may close one. Straight quotes both open and close; a closing curly
 # mark with nothing open is a stray and is ignored. Single quotes are left alone: they double as apostrophes and,
 # inside double quotes, mark a quote within the quote.
-OPENERS = frozenset("“\"«„")
-CLOSERS = frozenset("”\"»“")
+OPENERS = frozenset('“"«„')
+CLOSERS = frozenset('”"»“')
+DOUBLED = "''"
+_MARK_OR_BREAK = re.compile("''|[“\"«„”»\n]")
+_WORDY = re.compile(r"\w")
 # Verb tags (Penn) of a cue: the tagger sometimes calls "said" an adjective or noun next to quotation marks, but a
 # verb tag is the safer bet than the coarse POS, which spaCy derives from the same tag.
 _VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# Tags a cue can carry: a verb ("according" in "according to" is a VBG), or a noun ("his claim that").
+_CUE_TAGS = _VERB_TAGS | {"NN", "NNS"}
 # Modifiers that belong to a speaker's noun phrase ("Hezbollah leader Naim Qassem", "the group", "a source").
 _NP_LEFT = frozenset({"compound", "det", "amod", "poss", "nmod", "nummod", "quantmod"})
 # Dependencies through which a cue inherits its speaker from the verb it hangs on: "..., adding that ...",
 # "acknowledged X but asserted that ...", "went on to say".
 _CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 # Verbs whose content can be an infinitive: "told his advisers to ...", "urged voters to ...".
-_XCOMP_CUES = frozenset({"tell", "urge", "warn", "ask", "order", "advise", "call", "promise", "vow", "threaten", "pledge"})
+_XCOMP_CUES = frozenset(
+    {"tell", "urge", "warn", "ask", "order", "advise", "call", "promise", "vow", "threaten", "pledge"}
+)
 _SENTENCE_END = re.compile(r"[.?!](?=[\s”\"’)]|$)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which"})
+_DASHES = frozenset("―—–")
+# Prepositions that carry on an object content: "criticised X for Y", "described X as Y", "accused X of Y".
+_OBJECT_TAIL = frozenset({"for", "as", "of", "over", "about"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,11 @@ class Lexicon:
 
     cue_verbs: frozenset[str]
     org_nouns: frozenset[str]
+    # Verbs whose direct object is the content, and (verb, preposition) pairs whose prepositional object is.
+    object_cues: frozenset[str] = frozenset()
+    prep_cues: frozenset[tuple[str, str]] = frozenset()
+    # Nouns that report speech when a that-clause follows ("his claim that ...").
+    cue_nouns: frozenset[str] = frozenset()
 
 
 def _read_list(name: str) -> frozenset[str]:
@@ -56,12 +71,19 @@ def _read_list(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    return Lexicon(cue_verbs=_read_list("cue_verbs.txt"), org_nouns=_read_list("speaker_nouns.txt"))
+    objects = _read_list("object_cues.txt")
+    return Lexicon(
+        cue_verbs=_read_list("cue_verbs.txt"),
+        org_nouns=_read_list("speaker_nouns.txt"),
+        object_cues=frozenset(w for w in objects if " " not in w),
+        prep_cues=frozenset((w.split()[0], w.split()[1]) for w in objects if " " in w),
+        cue_nouns=_read_list("cue_nouns.txt"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A stretch of text between quotation marks; start/end exclude the marks."""
+    """A stretch of text between quotation marks; start/end exclude the marks, ``mark`` is where the opening one is."""
 
     start: int
     end: int
@@ -70,29 +92,36 @@ class Segment:
     runs_on: bool
     # This segment reopens a quotation left open at the end of the previous paragraph.
     continues: bool
+    mark: int = -1
 
 
 def find_quoted(text: str) -> list[Segment]:
     """Every double-quoted stretch, paragraph by paragraph, with the news convention for quotes over paragraphs."""
     segments: list[Segment] = []
-    left_open = False
-    for p, para in enumerate(re.finditer(r"[^\n]+", text)):
-        p0, p1 = para.span()
-        first = p0 + len(para.group()) - len(para.group().lstrip())
-        opened: int | None = None
-        continues = False
-        for i in range(p0, p1):
-            ch = text[i]
-            if opened is None:
-                if ch in OPENERS:
-                    opened, continues = i, left_open and i == first
-            elif ch in CLOSERS:
-                segments.append(Segment(opened + 1, i, p, False, continues))
-                opened = None
-        left_open = opened is not None
-        if opened is not None:
-            segments.append(Segment(opened + 1, p1, p, True, continues))
-    return [s for s in segments if re.search(r"\w", text[s.start : s.end])]
+    left_open = False  # the previous paragraph ended inside a quotation
+    opened: int | None = None
+    inner = 0
+    continues = False
+    para, para_start = 0, 0
+    for m in _MARK_OR_BREAK.finditer(text + "\n"):
+        i, mark = m.start(), m.group()
+        if mark == "\n":
+            if text[para_start:i].strip():  # blank lines neither end nor continue a quotation
+                if opened is not None:
+                    segments.append(Segment(inner, i, para, True, continues, opened))
+                left_open, opened = opened is not None, None
+                para += 1
+            para_start = i + 1
+            continue
+        ch = '"' if mark == DOUBLED else mark
+        if opened is None:
+            if ch in OPENERS:
+                first = not text[para_start:i].strip()
+                opened, inner, continues = i, m.end(), left_open and first
+        elif ch in CLOSERS:
+            segments.append(Segment(inner, i, para, False, continues, opened))
+            opened = None
+    return [s for s in segments if _WORDY.search(text, s.start, s.end)]
 
 
 def extract_quotes(
@@ -100,17 +129,20 @@ def extract_quotes(
     entities: Sequence[Mention] = (),
     actors: Sequence[Actor] | None = None,
     lexicon: Lexicon | None = None,
+    text: str | None = None,
 ) -> Iterator[Quote]:
     """Direct quotes first (each with the cue next to it, or the cue of the quote it continues), then reported speech.
 
     ``actors``, when given, are the actors layer: a speaker takes the identity of the actor its mention overlaps.
+    ``text`` is ``doc.text`` when the caller has it at hand (spaCy rebuilds that string on every access).
     """
     lex = lexicon or load_lexicon()
     speakers = _Speakers(doc, entities, actors, lex)
-    text = doc.text
-    segments = [s for s in find_quoted(text) if _is_quotation(doc, s, lex)]
-    cues: list[Token | None] = [_direct_cue(doc, s, lex) for s in segments]
+    text = doc.text if text is None else text
+    segments = [s for s in find_quoted(text) if _is_quotation(doc, text, s, lex)]
+    cues: list[Token | None] = [_direct_cue(doc, text, s, lex) for s in segments]
     cues = _share_cues(segments, cues)
+    quoted = [(s.start, s.end) for s in segments]
     used: set[int] = set()
     spans: list[tuple[int, int]] = []
     for seg, cue in zip(segments, cues):
@@ -118,24 +150,30 @@ def extract_quotes(
         spans.append((start, end))
         if cue is not None:
             used.add(cue.i)
+        # A dash cue may share its token with the closing mark ("”―"): the cue is the dash alone.
+        cue_text = cue.text.lstrip('”"»') if cue is not None else None
         yield Quote(
             text=text[start:end],
             start=start,
             end=end,
             kind="direct",
-            cue=cue.text if cue is not None else None,
-            speaker=speakers.of_cue(cue) if cue is not None else None,
-            cue_start=cue.idx if cue is not None else None,
+            cue=cue_text,
+            speaker=speakers.of_cue(cue, quoted) if cue is not None else None,
+            cue_start=cue.idx + len(cue) - len(cue_text) if cue is not None and cue_text is not None else None,
             cue_end=cue.idx + len(cue) if cue is not None else None,
         )
-    yield from _indirect(doc, lex, speakers, used, spans)
+    yield from _indirect(doc, text, lex, speakers, used, spans)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in OPENERS):
-        start += 1
+    while start < end and (text[start].isspace() or text[start] in OPENERS or text.startswith(DOUBLED, start)):
+        start += 2 if text.startswith(DOUBLED, start) else 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in CLOSERS or text[end - 1] in ",;:"):
         end -= 1
+    while end - start > 1 and text.endswith(DOUBLED, start, end):
+        end -= 2
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+            end -= 1
     return start, end
 
 
@@ -147,17 +185,16 @@ def _is_cue(tok: Token, lex: Lexicon) -> bool:
     return tok.tag_ in _VERB_TAGS and tok.lemma_.lower() in lex.cue_verbs
 
 
-def _is_quotation(doc: Doc, seg: Segment, lex: Lexicon) -> bool:
+def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> bool:
     """A quotation rather than scare quotes or a title: it opens a sentence, follows a cue, or a cue follows it."""
     if seg.continues:
         return True
-    text = doc.text
-    before = text[: seg.start - 1].rstrip(" \t")
+    before = text[: seg.mark].rstrip(" \t")
     para_start = not before or before.endswith("\n")
     if para_start or before[-1] in ".?!:":
         return True
     inner = text[seg.start : seg.end].rstrip()
-    near = _tokens(doc, max(0, seg.start - 40), seg.start - 1)
+    near = _tokens(doc, max(0, seg.mark - 40), seg.mark)
     if before[-1] == "," and near is not None and any(_is_cue(t, lex) for t in list(near)[-4:]):
         return True
     # `... “a disaster,” Smith said`: a quoted clause closed by a comma and followed straight away by its cue.
@@ -165,43 +202,47 @@ def _is_quotation(doc: Doc, seg: Segment, lex: Lexicon) -> bool:
     return bool(inner) and inner[-1] in ",?!" and after is not None and any(_is_cue(t, lex) for t in list(after)[:5])
 
 
-def _direct_cue(doc: Doc, seg: Segment, lex: Lexicon) -> Token | None:
+def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None:
     """The cue of one quoted stretch: "X said:" right before it, else "..., X said" right after it."""
-    text = doc.text
-    before = text[: seg.start - 1].rstrip(" \t")
+    before = text[: seg.mark].rstrip(" \t")
     if before and before[-1] in ":,":
-        # Back to the start of the sentence that introduces the quote, and take the cue closest to the mark.
-        line_start = before.rfind("\n") + 1
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, line_start, len(before) - 1)]
-        region = _tokens(doc, ends[-1] if ends else line_start, len(before))
-        if region is not None:
-            found = [t for t in region if _is_cue(t, lex) and not _inside_quote(doc, t)]
-            if found:
-                return found[-1]
+        # Back to the start of the sentence that introduces the quote; the cue closest to the mark wins.
+        first = _tokens(doc, seg.mark, seg.mark + 1)
+        i = first.start - 1 if first is not None else -1
+        while i >= 0 and doc[i].tag_ != "." and "\n" not in doc[i].text:
+            if _is_cue(doc[i], lex) and not _inside_quote(text, doc[i].idx):
+                return doc[i]
+            i -= 1
     if seg.runs_on:
         return None
-    # After the closing mark, up to the end of that sentence or the next quotation, whichever comes first.
-    para_end = text.find("\n", seg.end)
-    stop = len(text) if para_end < 0 else para_end
-    nxt = min((text.find(m, seg.end + 1) for m in OPENERS if text.find(m, seg.end + 1) >= 0), default=stop)
-    stop = min(stop, nxt)
-    m = _SENTENCE_END.search(text, seg.end + 1, stop)
-    region = _tokens(doc, seg.end + 1, m.end() if m else stop)
-    if region is None:
-        return None
-    # The cue must sit near the quote ("..., said Smith", "..., Flynn, a top Trump surrogate, said"); a cue far
-    # into the next clause belongs to a sentence of its own.
-    words = [t for t in region if not t.is_punct and not t.is_space][:10]
-    for t in words:
+    # After the closing mark, to the end of that sentence or the next quotation: "..., said Smith", "..., Flynn, a
+    # top Trump surrogate, said". The word limit leaves room for long appositions ("Smith, director of ...").
+    after = _tokens(doc, seg.end, seg.end + 1)
+    i = after.end if after is not None else len(doc)
+    if after is not None and any(c in _DASHES for c in after.text) and i < len(doc) and doc[i].pos_ == "PROPN":
+        return after[-1]  # the tokenizer glued mark and dash together: "”― Stephanie Egan"
+    words = 0
+    while i < len(doc) and words < 25:
+        t = doc[i]
+        if t.tag_ in (".", "``") or "\n" in t.text or t.text in OPENERS:
+            break
         if _is_cue(t, lex):
             return t
+        if words == 0 and t.text in _DASHES:
+            # "“...” ― Steve Quinlan": a dash and a name stand for "said".
+            nxt = doc[i + 1] if i + 1 < len(doc) else None
+            if nxt is not None and nxt.pos_ == "PROPN":
+                return t
+        if not t.is_punct and not t.is_space:
+            words += 1
+        i += 1
     return None
 
 
-def _inside_quote(doc: Doc, tok: Token) -> bool:
+def _inside_quote(text: str, at: int) -> bool:
     # Cheap test used only for candidate cues before a mark: an odd number of opening marks since the line start.
-    line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-    chunk = doc.text[line_start : tok.idx]
+    line_start = text.rfind("\n", 0, at) + 1
+    chunk = text[line_start:at]
     opens = sum(chunk.count(c) for c in "“«„")
     closes = sum(chunk.count(c) for c in "”»")
     return opens > closes or chunk.count('"') % 2 == 1
@@ -234,86 +275,147 @@ def _opens_paragraph(segments: list[Segment], i: int) -> bool:
 
 
 def _indirect(
-    doc: Doc, lex: Lexicon, speakers: _Speakers, used: set[int], direct: list[tuple[int, int]]
+    doc: Doc, text: str, lex: Lexicon, speakers: _Speakers, used: set[int], direct: list[tuple[int, int]]
 ) -> Iterator[Quote]:
-    """Reported speech: a cue verb with a complement clause ("said that ...", "warned ..."), and "according to X"."""
-    text = doc.text
+    """Reported speech: a cue verb with a complement clause ("said that ...", "warned ..."), "according to X", and
+    verbs whose object is the position taken ("called for a ceasefire")."""
     starts = sorted(direct)
     for tok in doc:
-        if tok.i in used:
+        if tok.i in used or tok.tag_ not in _CUE_TAGS:
             continue
-        content: tuple[int, int] | None = None
-        speaker: Token | None = None
-        if tok.lower_ == "according" and tok.head != tok:
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if obj is None:
-                continue
-            content = _clause_without(tok.head, tok)
-            speaker = obj
-        elif _is_cue(tok, lex):
-            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            if comp is None and tok.lemma_.lower() in _XCOMP_CUES:
-                comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-            if comp is None:
-                continue
-            content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
-            speaker = _subject(tok, lex)
-        if content is None:
+        found = _content(tok, lex)
+        if found is None:
             continue
-        start, end = _strip(text, *content)
-        while start < end and text[start] in ".,;:—–-":
+        (lo, hi), speaker, cue_end = found
+        start, end = _strip(text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
+        while start < end and (text[start] in ".,;:—–-" or text[start].isspace()):
             start += 1
-        if end - start < 2 or _mostly_quoted(start, end, tok.idx, starts):
+        # A cue inside a quotation is the speaker's own narration ("I told them that ..."): nested attribution is
+        # left out, as it brings far more false quotes than true ones. A clause that is mostly a quotation already
+        # given as direct is not repeated as indirect.
+        if end - start < 2 or any(s <= tok.idx < e for s, e in starts) or _mostly_quoted(start, end, starts):
             continue
+        if speaker is None and tok.lower_ != "according":
+            speaker = _subject(tok, lex, direct)
         yield Quote(
             text=text[start:end],
             start=start,
             end=end,
             kind="indirect",
-            cue=tok.text if tok.lower_ != "according" else text[tok.idx : _according_end(tok)],
+            cue=text[tok.idx : cue_end],
             speaker=speakers.of_token(speaker) if speaker is not None else None,
             cue_start=tok.idx,
-            cue_end=tok.idx + len(tok) if tok.lower_ != "according" else _according_end(tok),
+            cue_end=cue_end,
         )
 
 
-def _according_end(tok: Token) -> int:
-    to = next((c for c in tok.children if c.lower_ == "to"), None)
-    return to.idx + len(to) if to is not None else tok.idx + len(tok)
+def _content(tok: Token, lex: Lexicon) -> tuple[tuple[int, int], Token | None, int] | None:
+    """The content a cue introduces, as a token range, with the speaker when the cue names it, and the cue's end."""
+    end = tok.idx + len(tok)
+    if tok.lower_ == "according":
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if to is None or obj is None or tok.head == tok:
+            return None
+        clause = _clause_without(tok.head, tok)
+        return (clause, obj, to.idx + len(to)) if clause is not None else None
+    lemma = tok.lemma_.lower()
+    if tok.tag_ not in _VERB_TAGS:
+        if lemma not in lex.cue_nouns:
+            return None
+        comp = next((c for c in tok.rights if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"), None)
+        if comp is None:
+            return None
+        owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+        return _clause(comp, lex), owner, end
+    if lemma in lex.cue_verbs:
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and lemma in _XCOMP_CUES:
+            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+        if comp is not None:
+            return _clause(comp, lex), None, end
+        if tok.dep_ == "parataxis" and tok.head != tok:
+            # "The museum, he said, would ...": the clause around the interjected cue is the content.
+            clause = _clause_without(tok.head, tok)
+            if clause is not None:
+                return clause, None, end
+    if lemma in lex.cue_verbs or lemma in lex.object_cues:
+        # "was first reported by the Post", "is supported by X": the passive subject is the content.
+        agent = next((c for c in tok.rights if c.dep_ == "agent"), None)
+        patient = next((c for c in tok.lefts if c.dep_ == "nsubjpass"), None)
+        by = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+        if patient is not None and by is not None:
+            return (patient.left_edge.i, patient.right_edge.i), by, end
+    for c in tok.rights:
+        if c.dep_ == "prep" and (lemma, c.lower_) in lex.prep_cues:
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                return (obj.left_edge.i, obj.right_edge.i), None, c.idx + len(c)
+    if lemma in lex.object_cues:
+        obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
+        if obj is not None:
+            # "called the charges baseless": the object and what it is called are one content.
+            # "criticised X for Y", "described X as Y", "urged X to Y": the position taken runs on past the object.
+            pred = [
+                c
+                for c in tok.rights
+                if c.i > obj.i
+                and (c.dep_ in ("oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OBJECT_TAIL)
+            ]
+            hi = max([obj.right_edge.i] + [c.right_edge.i for c in pred])
+            return (obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi)), None, end
+    return None
+
+
+def _clause(head: Token, lex: Lexicon) -> tuple[int, int]:
+    """A complement clause, less a trailing ", adding ..." / ", citing ...": that participle is the speaker's."""
+    lo, hi = head.left_edge.i, head.right_edge.i
+    doc = head.doc
+    for c in head.rights:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in lex.cue_verbs | lex.object_cues:
+            cut = c.left_edge.i - 1
+            if cut > lo and doc[cut].text == ",":
+                hi = min(hi, cut - 1)
+    return lo, _trim_tail(doc, lo, hi)
+
+
+def _trim_tail(doc: Doc, lo: int, hi: int) -> int:
+    """Cut a closing ", which ..." that runs to the end: the writer's gloss on a name, not what was said."""
+    for c in range(lo + 1, hi):
+        if doc[c].text != ",":
+            continue
+        nxt = doc[c + 1]
+        if nxt.tag_ in ("WDT", "WP") and nxt.head.dep_ == "relcl" and nxt.head.right_edge.i >= hi:
+            return c - 1
+    return hi
 
 
 def _clause_without(head: Token, skip: Token) -> tuple[int, int] | None:
-    """The clause ``head`` governs, less the "according to X" phrase at its start or end."""
+    """The clause ``head`` governs, less the "according to X" / "he said" phrase at its start or end (a token range)."""
     lo, hi = head.left_edge.i, head.right_edge.i
     s_lo, s_hi = skip.left_edge.i, skip.right_edge.i
-    doc = head.doc
     if s_lo <= lo:
         lo = s_hi + 1
     elif s_hi >= hi:
         hi = s_lo - 1
-    elif s_lo - lo < hi - s_hi:  # in the middle: keep the longer side
-        lo = s_hi + 1
-    else:
-        hi = s_lo - 1
-    if hi < lo:
-        return None
-    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+    # In the middle ("The museum, he said, would ...") the clause runs on both sides: keep it whole, as the
+    # interjected cue is a few words against the clause around it.
+    return (lo, hi) if lo <= hi else None
 
 
-def _mostly_quoted(start: int, end: int, cue_at: int, direct: list[tuple[int, int]]) -> bool:
-    """A complement clause that is a direct quote already reported (unless the cue is itself inside that quote)."""
+def _mostly_quoted(start: int, end: int, direct: list[tuple[int, int]]) -> bool:
     i = bisect.bisect_right(direct, (end, end))
-    for s, e in direct[max(0, i - 3) : i]:
-        overlap = min(end, e) - max(start, s)
-        if overlap > 0.5 * (end - start) and not s <= cue_at < e:
-            return True
-    return False
+    return any(min(end, e) - max(start, s) > 0.5 * (end - start) for s, e in direct[max(0, i - 3) : i])
 
 
-def _subject(verb: Token, lex: Lexicon | None = None) -> Token | None:
-    """The grammatical subject of a cue, climbing from participles and conjoined verbs to the verb they hang on."""
+def _subject(verb: Token, lex: Lexicon | None = None, quoted: Sequence[tuple[int, int]] = ()) -> Token | None:
+    """The grammatical subject of a cue, climbing from participles and conjoined verbs to the verb they hang on.
+
+    A subject inside a quotation the cue is not in is the parser reading the quote as the clause ("... mode,” said
+    Leslie Wimes" with "mode" as subject): skipped.
+    """
     t = verb
+    outside = [(s, e) for s, e in quoted if not s <= verb.idx < e]
     if lex is not None and verb.tag_ == "VBG" and verb.dep_ == "advcl":
         # "X said that A wants B, stressing C": the parser often hangs the participle on the reported clause, but
         # it belongs to the speech verb above that clause.
@@ -323,7 +425,7 @@ def _subject(verb: Token, lex: Lexicon | None = None) -> Token | None:
                 break
     for _ in range(4):
         for c in t.children:
-            if c.dep_ == "nsubj":
+            if c.dep_ == "nsubj" and not any(s <= c.idx < e for s, e in outside):
                 return c
             if c.dep_ == "agent":  # "it was announced by the ministry"
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -360,24 +462,41 @@ class _Speakers:
         self.people = [m for m in self.mentions if m.label == "PERSON"]
         self.groups = [m for m in self.mentions if m.label in ("ORG", "NORP")]
 
-    def of_cue(self, cue: Token) -> Actor | None:
-        subj = _subject(cue, self.lex)
+    def of_cue(self, cue: Token, quoted: Sequence[tuple[int, int]] = ()) -> Actor | None:
+        if cue.text[-1:] in _DASHES:
+            # "― Steve Quinlan": the name after the dash, to the end of its run of proper nouns.
+            j = cue.i + 1
+            while j + 1 < len(self.doc) and self.doc[j + 1].pos_ == "PROPN":
+                j += 1
+            return self.of_token(self.doc[j], self.doc[cue.i + 1 : j + 1])
+        subj = _subject(cue, self.lex, quoted)
         if subj is None:
             # Around quotation marks the parser often leaves the subject unattached: take the name or pronoun
             # right next to the cue ("... ,” Qassem said" / "..., said the minister").
-            near = [t for t in self.doc[max(0, cue.i - 3) : cue.i + 4] if t.pos_ in ("PROPN", "PRON") and t != cue]
+            near = [
+                t
+                for t in self.doc[max(0, cue.i - 3) : cue.i + 4]
+                if t.pos_ in ("PROPN", "PRON") and t != cue and not any(s <= t.idx < e for s, e in quoted)
+            ]
             near.sort(key=lambda t: abs(t.i - cue.i))
             subj = near[0] if near else None
         return self.of_token(subj) if subj is not None else None
 
-    def of_token(self, head: Token) -> Actor:
-        span = _noun_phrase(head) if head.pos_ != "PRON" else head.doc[head.i : head.i + 1]
+    def of_token(self, head: Token, span: Span | None = None) -> Actor:
+        """The speaker whose mention has this head word (and, when the caller knows it, this span)."""
+        if span is None:
+            span = _noun_phrase(head) if head.pos_ != "PRON" else head.doc[head.i : head.i + 1]
         start, end = span.start_char, span.end_char
         actor = self._actor_at(start, end, head)
+        # The actors layer's name when it has one; an actor it left unnamed ("security sources") gets ours.
+        name = actor.name if actor is not None and actor.name else self._name(span, head)
+        if actor is None and name:
+            # The actors stage missed this mention ("Nuland also said") but knows the person it names.
+            actor = next((a for a in reversed(self.actors) if a.name == name and (a.start or 0) < start), None)
         if actor is not None:
             return Actor(
                 text=span.text,
-                name=actor.name,
+                name=name,
                 country=actor.country,
                 sector=actor.sector,
                 code=actor.code,
@@ -385,7 +504,7 @@ class _Speakers:
                 end=end,
                 id=actor.id,
             )
-        return Actor(text=span.text, name=self._name(span, head), start=start, end=end)
+        return Actor(text=span.text, name=name, start=start, end=end)
 
     def _actor_at(self, start: int, end: int, head: Token) -> Actor | None:
         hits = [a for a in self.actors if a.start < end and start < a.end]  # type: ignore[operator]
@@ -398,7 +517,8 @@ class _Speakers:
     def _name(self, span: Span, head: Token) -> str | None:
         low = head.lower_
         if head.pos_ == "PRON" or low in _RELATIVE:
-            if low in _RELATIVE and head.head.dep_ == "relcl" or head.dep_ == "nsubj" and head.head.dep_ == "relcl":
+            if low in _RELATIVE and head.head.dep_ == "relcl":
+                # "Smith, who said ...": the relative pronoun stands for the noun its clause hangs on.
                 antecedent = head.head.head
                 if antecedent.pos_ in ("NOUN", "PROPN"):
                     return self._name(_noun_phrase(antecedent), antecedent)
@@ -449,6 +569,7 @@ def quotes_stage(nlp: Language) -> StageFn:
 
     def run(ctx: Context) -> Iterator[Quote]:
         actors = ctx.layers.get("actors")
-        return extract_quotes(ctx.doc, ctx.layers.get("entities", ()), actors if actors else None, lexicon)
+        entities = ctx.layers.get("entities", ())
+        return extract_quotes(ctx.doc, entities, actors if actors else None, lexicon, text=ctx.article.text)
 
     return run

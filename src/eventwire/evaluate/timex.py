@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..records import Article
+from ..records import Article, TimeRef
 from . import EvalReport, register_evaluator
 
 
@@ -73,10 +73,16 @@ _NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]}]|'s|'re|'ve|'ll|'d|n't|'m|')$",
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "#"}
 
 
+# The sentences MEANTIME annotates in full: the headline (0), the date line (1) and the first four of the body.
+_ANNOTATED_SENTENCES = 5
+
+
 def read_cat(path: Path) -> GoldDoc:
     """A MEANTIME CAT file: tokens joined back into text (title, dateline and body in their own paragraphs)."""
     root = ET.parse(path).getroot()
     offsets: dict[str, tuple[int, int]] = {}
+    sentence_of: dict[str, int] = {}
+    sentence_end: dict[int, int] = {}
     out: list[str] = []
     pos = 0
     prev_sent: str | None = None
@@ -95,7 +101,9 @@ def read_cat(path: Path) -> GoldDoc:
         out.append(sep + word)
         pos += len(sep)
         offsets[tok.get("t_id", "")] = (pos, pos + len(word))
+        sentence_of[tok.get("t_id", "")] = int(sent or 0)
         pos += len(word)
+        sentence_end[int(sent or 0)] = pos
         prev_sent, prev_tok = sent, word
     text = "".join(out)
     timexes: list[GoldTimex] = []
@@ -113,6 +121,14 @@ def read_cat(path: Path) -> GoldDoc:
             ignore.append((start, end))
             continue
         timexes.append(GoldTimex(start, end, text[start:end], el.get("type", ""), el.get("value", "")))
+    # MEANTIME annotates time expressions only in the headline and the first sentences (entity and event chains go
+    # further): text past the last sentence that holds a time, signal or value markable is not scored.
+    last = _ANNOTATED_SENTENCES
+    for el in markables if markables is not None else ():
+        if el.tag in ("TIMEX3", "SIGNAL", "C-SIGNAL", "VALUE"):
+            last = max([last] + [sentence_of.get(a.get("t_id", ""), 0) for a in el.iter("token_anchor")])
+    if last in sentence_end and sentence_end[last] < len(text):
+        ignore.append((sentence_end[last], len(text)))
     return GoldDoc(root.get("doc_name") or path.stem, text, dct, tuple(timexes), "meantime", tuple(ignore))
 
 
@@ -168,9 +184,7 @@ def score(docs: list[GoldDoc], predictions: list[list[Any]]) -> tuple[dict[str, 
         used: set[int] = set()
         counts = _Tally(gold=len(doc.timexes), pred=len(preds))
         for g in doc.timexes:
-            hit = next(
-                (i for i, p in enumerate(preds) if i not in used and p.start < g.end and g.start < p.end), None
-            )
+            hit = next((i for i, p in enumerate(preds) if i not in used and p.start < g.end and g.start < p.end), None)
             if hit is None:
                 errors.append({"doc": doc.id, "kind": "missed", "gold": g.text, "value": g.value})
                 continue
@@ -181,8 +195,16 @@ def score(docs: list[GoldDoc], predictions: list[list[Any]]) -> tuple[dict[str, 
             counts.value += p.value == g.value
             counts.type += p.type == g.type
             if p.value != g.value:
-                errors.append({"doc": doc.id, "kind": "value", "gold": g.text, "value": g.value, "found": p.text,
-                               "found_value": p.value})
+                errors.append(
+                    {
+                        "doc": doc.id,
+                        "kind": "value",
+                        "gold": g.text,
+                        "value": g.value,
+                        "found": p.text,
+                        "found_value": p.value,
+                    }
+                )
         for i, p in enumerate(preds):
             if i not in used:
                 errors.append({"doc": doc.id, "kind": "spurious", "found": p.text, "found_value": p.value})
@@ -192,8 +214,19 @@ def score(docs: list[GoldDoc], predictions: list[list[Any]]) -> tuple[dict[str, 
     return tallies, errors
 
 
+def _baseline(doc: Any) -> list[TimeRef]:
+    # The trivial system users complain about: spaCy's DATE/TIME entities, each dated the publication day.
+    day = doc.article.published
+    return [TimeRef(e.text, e.start, e.end, day, "day") for e in doc.entities if e.label in ("DATE", "TIME")]
+
+
 @register_evaluator("timex", help="time expressions and their TIMEX3 values against TimeML (.tml) or MEANTIME gold")
 def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+    """Score the dates stage on every gold document under ``gold``, and the trivial baseline beside it.
+
+    The baseline (spaCy's DATE/TIME entities, each valued as the publication day) comes free from the same parse;
+    its metrics are in ``details["baseline"]``.
+    """
     from ..pipeline import Pipeline
 
     gold = Path(gold)
@@ -204,17 +237,27 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
         raise UsageError(f"--gold {gold}: no TimeML (.tml) or MEANTIME (.xml) documents found")
     pipeline = Pipeline(model=model, stages=["entities", "dates"])
     articles = [
-        Article(id=d.id, text=d.text, published=d.dct if _is_iso_day(d.dct) else None,
-                published_from="given" if _is_iso_day(d.dct) else None)
+        Article(
+            id=d.id,
+            text=d.text,
+            published=d.dct if _is_iso_day(d.dct) else None,
+            published_from="given" if _is_iso_day(d.dct) else None,
+        )
         for d in docs
     ]
-    predictions = [list(doc.dates) for doc in pipeline.annotate(articles)]
+    predictions: list[list[Any]] = []
+    baseline: list[list[Any]] = []
+    for doc in pipeline.annotate(articles):
+        predictions.append(list(doc.dates))
+        baseline.append(_baseline(doc))
     tallies, errors = score(docs, predictions)
+    base_tallies, _ = score(docs, baseline)
     overall = tallies.pop("all")
     details: dict[str, Any] = {
         "documents": len(docs),
         "predicted": overall.pred,
         "by_format": {k: {"gold": t.gold, **t.metrics()} for k, t in tallies.items()},
+        "baseline": base_tallies["all"].metrics(),
         "errors": errors,
     }
     return EvalReport(name="timex", dataset=str(gold), size=overall.gold, metrics=overall.metrics(), details=details)

@@ -6,9 +6,10 @@ Page furniture (share counters, "Advertisement", bylines, timestamps, breadcrumb
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..records import Caption
 
@@ -23,6 +24,10 @@ class DumpArticle:
     captions: tuple[Caption, ...]
     paragraphs: tuple[str, ...]
     published: str | None = None
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 # How far (in non-blank lines) a repetition still counts: a headline is reprinted after its photo block, which on
@@ -44,16 +49,15 @@ _CREDIT_WORDS = re.compile(
 # "(Getty Images)", "[Reuters]": a bracketed credit closing the line.
 _BRACKET_CREDIT = re.compile(r"^(?P<text>.*?\S)\s*(?:\((?P<p>[^()]{1,100})\)|\[(?P<b>[^\[\]]{1,100})\])\s*$")
 # "... Photograph: Jane Roe/Reuters" or "... | Photo credit: AP": a labelled credit closing the line.
-_LABEL_CREDIT = re.compile(
-    r"^(?P<text>.*?\S)\s*(?:[|•·]\s*)?"
-    r"(?P<credit>(?i:photograph|photo|photos|picture|image|photo credit|image credit|credit)\s*:\s*\S[^:]{0,80})$"
+_CREDIT_LABEL = re.compile(
+    r"(?i)(?<=[\s|•·])(?:photograph|photo|photos|picture|image|photo credit|image credit|credit)\s*:\s*(?=\S)"
 )
 # BBC-style pairs: "Image source, Reuters" then "Image caption, ...".
 _IMAGE_SOURCE = re.compile(r"(?i)^(?:image|media|photo)\s+(?:source|credit)\s*[,:]\s*(?P<credit>.+)$")
 _IMAGE_CAPTION = re.compile(r"(?i)^(?:image|media|photo)\s+caption\s*[,:]\s*(?P<text>.+)$")
 
 # Words that make up share bars, menus and buttons; a short line made only of these is never prose.
-_UI_WORDS = frozenset(
+_UI_WORDS = _wordset(
     """
     share shares sharing this article story on to via facebook twitter x whatsapp telegram email e-mail mail print
     linkedin reddit copy link links copied messenger pinterest comments comment view views show hide save saved
@@ -63,7 +67,8 @@ _UI_WORDS = frozenset(
     next previous listen play pause watch live video videos audio gallery photos min mins minute minutes font size
     text a the and of for our here click tap expand enlarge report error opens new tab window more: see breaking
     updates update topics topic tags tag section sections like likes reply replies reactions print-friendly
-    """.split()
+    continues continued below above scroll
+    """
 )
 # Labels that open a list of links or tags: what follows, up to the next prose, is navigation.
 _LIST_INTRO = re.compile(
@@ -82,6 +87,9 @@ _COUNTER = re.compile(
     r"(?i)^(?:[\d.,\s]+[km]?\s*(?:shares?|comments?|views?|likes?|reactions?|replies|reads?|min(?:ute)?s?(?: read)?)?"
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
 )
+_STAMP_SEP = re.compile(r"\s*[,|:/–—]\s*|\s+-\s+")
+_RULE = re.compile(r"^[-=*_~#•·—–]{3,}$")
+_COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b")
 _BYLINE = re.compile(r"^(?i:by)\s+[\w'’.-]+(?:\s+\S+){0,7}$")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:>|›|»|\||/|•)\s+")
 
@@ -110,7 +118,7 @@ _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_PATTERNS = (
-    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     re.compile(rf"(?i)\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"),
     re.compile(rf"(?i)\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})[/.](?P<mon>\d{1,2})[/.](?P<day>\d{1,2})\b"),
@@ -120,16 +128,20 @@ _MONTH_ANY = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_ANY = r"\d{1,2}(?:st|nd|rd|th)?"
 _ANY_DATE = re.compile(
     rf"(?i)\b(?:{_MONTH_ANY}\s+{_DAY_ANY}|{_DAY_ANY}\s+(?:of\s+)?{_MONTH_ANY})(?:,?\s+(?:19|20)\d{{2}})?\b"
-    r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"|\b\d{4}-\d{1,2}-\d{1,2}(?!\d)|\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b"
 )
 _TIME = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b|T\d{2}:\d{2}\S*")
-_STAMP_WORDS = frozenset(
+_STAMP_WORDS = _wordset(
     """
     published updated posted last modified on at date time gmt utc bst cet cest est edt pst pdt ist ast eet eest
     msk z ago hour hours hr hrs minute minutes min mins second seconds day days week weeks month months year years
     yesterday today just now a an first local am pm
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-    """.split()
+    """
+)
+_SMALL_WORDS = _wordset(
+    "a an the and or but nor for of to in on at by from with as into over after before until amid against about via"
+    " vs per up off out than is are be"
 )
 # "KYIV, March 3, 2026 (Reuters) -": a wire dateline opening the first paragraph.
 _DATELINE = re.compile(r"^[A-Z][A-Za-z'’ .-]{1,40},\s+(?P<rest>.{6,40}?)(?:\s*\([^()]{1,30}\))?\s*[-–—:]")
@@ -137,21 +149,30 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z'’ .-]{1,40},\s+(?P<rest>.{6,40}?)(?:\s*
 
 @dataclass(frozen=True)
 class _Line:
+    """A non-blank line with what is known about it before any article is built."""
+
     text: str
     key: str
     blank_before: int
+    repeated: bool
+    sentence: bool
+    ui: bool
+    furniture: bool
+    headline: bool
+    caption: Caption | None
+    rule: bool
 
 
-@dataclass(frozen=True)
-class _Builder:
-    """The article being assembled; rebuilt at each step so the splitter stays a chain of pure steps."""
+@dataclass
+class _Draft:
+    """The article being assembled. Mutable on purpose: it lives inside one call and appending stays linear."""
 
     title: str | None = None
     title_key: str | None = None
     title_repeated: bool = False
-    captions: tuple[Caption, ...] = ()
-    caption_keys: frozenset[str] = frozenset()
-    paragraphs: tuple[str, ...] = ()
+    captions: list[Caption] = field(default_factory=list)
+    caption_keys: set[str] = field(default_factory=set)
+    paragraphs: list[str] = field(default_factory=list)
     published: str | None = None
     in_list: bool = False
     pending_credit: str | None = None
@@ -166,46 +187,66 @@ def split_dump(text: str) -> list[DumpArticle]:
     lines = _lines(text)
     if not lines:
         return []
-    repeated = _repeated(lines)
     gap = _paragraph_gap(lines)
     articles: list[DumpArticle] = []
-    current = _Builder()
-    last_content = -1  # index of the last line that was not furniture, for the gap before an article
+    draft = _Draft()
+    last_content = -1  # index of the last line that was not furniture
+    run_gap = 0  # widest run of blank lines since that line: wide gaps separate articles
+    rule_seen = False
     for i, line in enumerate(lines):
-        furniture = _is_furniture(line.text)
-        eff_gap = max((lines[j].blank_before for j in range(last_content + 1, i + 1)), default=line.blank_before)
-        start = _starts_article(lines, i, current, repeated, gap, eff_gap, last_content)
+        run_gap = max(run_gap, line.blank_before)
+        # A drawn rule ("----", "***") between two stories is as good as a wide gap.
+        eff_gap = max(run_gap, gap + 1) if rule_seen else run_gap
+        rule_seen = rule_seen or line.rule
+        start = _starts_article(lines, i, draft, gap, eff_gap, last_content)
         if start == "new":
-            if not current.empty:
-                articles.append(_finish(current))
-            current = _Builder(title=line.text, title_key=line.key, title_repeated=repeated[i])
-            last_content = i
-            continue
-        if start == "retitle":
+            if not draft.empty:
+                articles.append(_finish(draft))
+            draft = _Draft(title=line.text, title_key=line.key, title_repeated=line.repeated)
+        elif start == "retitle":
             # The earlier "title" was a kicker or site name; the reprinted line is the real headline.
-            current = _replace(current, title=line.text, title_key=line.key, title_repeated=True)
-            last_content = i
-            continue
-        current = _absorb(current, lines, i, repeated, furniture, gap)
-        if not furniture:
-            last_content = i
-    if not current.empty:
-        articles.append(_finish(current))
+            draft.title, draft.title_key, draft.title_repeated = line.text, line.key, True
+        else:
+            _absorb(draft, lines, i, gap)
+            if line.furniture:
+                continue
+        last_content, run_gap, rule_seen = i, 0, False
+    if not draft.empty:
+        articles.append(_finish(draft))
     return _without_empty(articles)
 
 
 def _lines(text: str) -> list[_Line]:
     """Non-blank lines, stripped, with the count of blank lines before each (the start counts as a wide gap)."""
-    text = text.replace("\ufeff", "")
-    out: list[_Line] = []
+    raw: list[tuple[str, str, int]] = []
     blanks = 1_000
-    for raw in re.split(r"\r\n|\r|\n", text):
-        stripped = raw.strip()
+    for part in re.split(r"\r\n|\r|\n", text.replace("\ufeff", "")):
+        stripped = part.strip()
         if not stripped:
             blanks += 1
             continue
-        out.append(_Line(stripped, _key(stripped), blanks))
+        raw.append((stripped, _key(stripped), blanks))
         blanks = 0
+    repeated = _repeated([key for _, key, _ in raw])
+    out: list[_Line] = []
+    for (stripped, key, before), rep in zip(raw, repeated):
+        ui = _is_ui(stripped)
+        sentence = _is_sentence(stripped)
+        caption = _credit(stripped, rep)
+        out.append(
+            _Line(
+                text=stripped,
+                key=key,
+                blank_before=before,
+                repeated=rep,
+                sentence=sentence,
+                ui=ui,
+                furniture=ui or not sentence and len(_words(stripped)) <= _SHORT_WORDS,
+                headline=caption is None and not ui and _headline_like(stripped),
+                caption=caption,
+                rule=_RULE.match(stripped) is not None,
+            )
+        )
     return out
 
 
@@ -215,23 +256,23 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _repeated(lines: Sequence[_Line]) -> list[bool]:
+def _repeated(keys: Sequence[str]) -> list[bool]:
     """Whether each line is printed again within the window: headlines and captions are, prose almost never."""
     last_seen: dict[str, int] = {}
-    flags = [False] * len(lines)
-    for i, line in enumerate(lines):
-        j = last_seen.get(line.key)
+    flags = [False] * len(keys)
+    for i, key in enumerate(keys):
+        j = last_seen.get(key)
         if j is not None and i - j <= _WINDOW:
             flags[i] = flags[j] = True
-        last_seen[line.key] = i
+        last_seen[key] = i
     return flags
 
 
 def _paragraph_gap(lines: Sequence[_Line]) -> int:
     """The usual number of blank lines between two prose paragraphs; a wider gap can separate articles."""
     counts: dict[int, int] = {}
-    for prev, line in zip(lines, lines[1:]):
-        if _is_sentence(prev.text) and _is_sentence(line.text) and prev.key != line.key:
+    for prev, line in itertools.pairwise(lines):
+        if prev.sentence and line.sentence and prev.key != line.key:
             counts[line.blank_before] = counts.get(line.blank_before, 0) + 1
     if not counts:
         return 1
@@ -252,22 +293,33 @@ def _has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def _is_furniture(text: str) -> bool:
-    """Page furniture judged from the line alone: buttons, counters, bylines, timestamps, breadcrumbs, labels."""
+def _is_ui(text: str) -> bool:
+    """Page furniture whatever its length: buttons, counters, bylines, timestamps, breadcrumbs, copyright lines.
+
+    Short unpunctuated lines (labels such as "TT" or "Middle East") are furniture too, unless read as a headline.
+    """
     if not _has_letters(text) or _COUNTER.match(text) or _is_timestamp(text) or _UI_PREFIX.match(text):
         return True
-    tokens = [t.strip(".,:;!?|()[]{}<>«»\"'“”‘’-–—•·").lower() for t in _words(text)]
-    tokens = [t for t in tokens if t]
-    only_ui = all(t in _UI_WORDS or t.replace(".", "").replace(",", "").isdigit() for t in tokens)
+    if _COPYRIGHT.search(text) or all(w[0] in "#@" for w in _words(text)):
+        return True
+    if text[0] in "([" and text[-1] in ")]" and _CREDIT_WORDS.search(text):
+        # A credit standing alone on its line, parted from its caption.
+        return True
+    words = _words(text)
     if _is_sentence(text) and not text.endswith(":"):
         # Prose is kept unless it is a bare button label such as "Read more."
-        return len(tokens) <= 2 and only_ui
-    if len(tokens) <= 10 and only_ui:
+        return len(words) <= 2 and _only_ui(words)
+    if len(words) <= 10 and _only_ui(words):
         return True
-    if _BYLINE.match(text) or _LIST_INTRO.match(text) or len(_words(text)) <= _SHORT_WORDS:
+    if _BYLINE.match(text) or _LIST_INTRO.match(text):
         return True
     parts = _BREADCRUMB_SEP.split(text)
     return len(parts) >= 3 and all(len(_words(p)) <= 3 for p in parts)
+
+
+def _only_ui(words: Sequence[str]) -> bool:
+    tokens = (w.strip(".,:;!?|()[]{}<>«»\"'“”‘’-–—•·").lower() for w in words)
+    return all(t in _UI_WORDS or t.replace(".", "").replace(",", "").isdigit() for t in tokens if t)
 
 
 def _is_timestamp(text: str) -> bool:
@@ -277,20 +329,27 @@ def _is_timestamp(text: str) -> bool:
     found = _ANY_DATE.search(text) or _TIME.search(text) or re.search(r"(?i)\bago\b|\byesterday\b|\btoday\b", text)
     if not found:
         return False
+    if not _leftover(text):
+        return True
+    # "Beirut, 3 March 2026" or "Sunday 6 July 2025 - 13:45 - Cairo": a place set off by punctuation, the rest a
+    # full date or a time. Without the punctuation it could be a headline: "Kenya Votes on 12 May 2026".
+    if _parse_date(text) is None and not _TIME.search(text):
+        return False
+    segments = [seg for seg in _STAMP_SEP.split(text) if seg.strip()]
+    places = [seg for seg in segments if _leftover(seg)]
+    return len(places) < len(segments) and all(_is_place_label(seg) for seg in places)
+
+
+def _leftover(text: str) -> list[str]:
+    """The words of a line that are not part of a date, a time or a timestamp label."""
     rest = _TIME.sub(" ", _ANY_DATE.sub(" ", text))
     words = [w for w in re.split(r"[^\w'’-]+", rest) if w and not w.isdigit()]
-    leftover = [w for w in words if w.lower() not in _STAMP_WORDS and w.lower().rstrip(".") not in _MONTHS]
-    if not leftover:
-        return True
-    # "Beirut, 3 March 2026": a place, a comma, then the date and nothing else.
-    head = text.split(",", 1)[0]
-    return (
-        "," in text
-        and len(leftover) <= 3
-        and all(w[0].isupper() for w in leftover)
-        and all(w in head for w in leftover)
-        and _parse_date(text) is not None
-    )
+    return [w for w in words if w.lower() not in _STAMP_WORDS and w.lower().rstrip(".") not in _MONTHS]
+
+
+def _is_place_label(segment: str) -> bool:
+    words = _words(segment)
+    return 1 <= len(words) <= 3 and all(w[0].isupper() and not any(c.isdigit() for c in w) for w in words)
 
 
 def _parse_date(text: str) -> str | None:
@@ -318,43 +377,58 @@ def _parse_date(text: str) -> str | None:
     return None
 
 
-def _credit(line: _Line, repeated: bool) -> Caption | None:
+def _credit(text: str, repeated: bool) -> Caption | None:
     """A caption when the line closes with a photo credit; credits without a telltale word need a reprint."""
-    m = _BRACKET_CREDIT.match(line.text)
-    if m:
-        credit = (m.group("p") or m.group("b") or "").strip()
-        body = m.group("text")
-        credit_like = _CREDIT_WORDS.search(credit) is not None or (
-            repeated and len(_words(credit)) <= 6 and credit[:1].isupper() and not _is_sentence(credit)
-        )
-        if credit and _has_letters(credit) and len(_words(credit)) <= 12 and credit_like and len(_words(body)) >= 3:
-            return Caption(body.rstrip(" |•·-–—"), credit)
-    m = _LABEL_CREDIT.match(line.text)
-    if m and len(_words(m.group("text"))) >= 3:
-        return Caption(m.group("text").rstrip(" |•·-–—"), m.group("credit").strip())
+    if text[-1] in ")]":
+        m = _BRACKET_CREDIT.match(text)
+        if m:
+            credit = (m.group("p") or m.group("b") or "").strip()
+            body = m.group("text")
+            credit_like = _CREDIT_WORDS.search(credit) is not None or (
+                repeated and len(_words(credit)) <= 6 and credit[:1].isupper() and not _is_sentence(credit)
+            )
+            if _has_letters(credit) and len(_words(credit)) <= 12 and credit_like and len(_words(body)) >= 3:
+                return Caption(body.rstrip(" |•·-–—"), credit)
+    if ":" in text:
+        labels = list(_CREDIT_LABEL.finditer(text))
+        if labels:
+            at = labels[-1].start()
+            body, credit = text[:at].rstrip(" |•·-–—"), text[at:].strip()
+            if len(_words(body)) >= 3 and len(credit) <= 100 and ":" not in credit[labels[-1].end() - at :]:
+                return Caption(body, credit)
     return None
 
 
 def _headline_like(text: str) -> bool:
     """Short, unpunctuated, capitalised: how a headline looks (a closing question or exclamation mark is allowed)."""
     words = _words(text)
-    if not 2 <= len(words) <= _MAX_HEADLINE_WORDS or _is_furniture(text) and len(words) > _SHORT_WORDS:
+    if not 2 <= len(words) <= _MAX_HEADLINE_WORDS:
         return False
     core = text.rstrip(_CLOSERS + " ")
     if not core or core[-1] in ".:;…,":
+        return False
+    if text[0] in "([{":
+        # A parenthesised line is an aside or a reporting credit, never a headline.
         return False
     first = next((c for c in text if c.isalnum()), "")
     return bool(first) and not first.islower()
 
 
 def _title_case(text: str) -> bool:
-    long_words = [w for w in _words(text) if len(w) >= 4 and w[0].isalpha()]
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.7 * len(long_words)
+    """Every word but the small ones capitalised, as in most English headlines and almost no sentence."""
+    content = [w for w in _words(text) if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
+    return (
+        len(content) >= 3
+        and all(w[0].isupper() for w in content)
+        and not text.isupper()  # shouted lines are subheads or lists, not headlines
+        and text.count(",") < 2
+        and ";" not in text
+    )
 
 
 def _next_content(lines: Sequence[_Line], i: int) -> int | None:
-    for j in range(i + 1, len(lines)):
-        if not _is_furniture(lines[j].text):
+    for j in range(i + 1, min(len(lines), i + 1 + _WINDOW)):
+        if not lines[j].furniture:
             return j
     return None
 
@@ -362,114 +436,109 @@ def _next_content(lines: Sequence[_Line], i: int) -> int | None:
 def _reprinted_soon(lines: Sequence[_Line], i: int) -> bool:
     """The same line comes back within the window with only captions, furniture or reprints in between."""
     for j in range(i + 1, min(len(lines), i + 1 + _WINDOW)):
-        if lines[j].key == lines[i].key:
-            return True
         between = lines[j]
-        if _is_sentence(between.text) and not _credit(between, False) and not _is_furniture(between.text):
-            # Prose that is not itself reprinted nearby means the article body has begun.
-            if not any(other.key == between.key for other in lines[j + 1 : j + 1 + _WINDOW]):
-                return False
+        if between.key == lines[i].key:
+            return True
+        if between.sentence and between.caption is None and not between.furniture and not between.repeated:
+            # Prose that is not itself reprinted means the article body has begun.
+            return False
     return False
 
 
 def _starts_article(
-    lines: Sequence[_Line],
-    i: int,
-    current: _Builder,
-    repeated: Sequence[bool],
-    gap: int,
-    eff_gap: int,
-    last_content: int,
+    lines: Sequence[_Line], i: int, draft: _Draft, gap: int, eff_gap: int, last_content: int
 ) -> str | None:
-    """"new" when line i is the headline of a new article, "retitle" when it replaces a kicker taken for one."""
+    """Return "new" when line i is the headline of a new article, "retitle" when it replaces a kicker taken for one."""
     line = lines[i]
-    if not _headline_like(line.text) or _credit(line, repeated[i]) is not None:
+    if not line.headline or draft.title_key == line.key:
         return None
-    words = len(_words(line.text))
-    short = words <= _SHORT_WORDS
-    if current.title_key == line.key:
-        return None
-    if current.empty:
-        if short and not repeated[i]:
-            return None
-        return "new"
-    if not current.paragraphs:
-        if not current.title_repeated and _reprinted_soon(lines, i):
-            return "retitle"
-        return None
+    short = len(_words(line.text)) <= _SHORT_WORDS
+    # A short line ("Sudan talks resume") heads a story only when prose or a photo follows it at once; otherwise it
+    # is a label such as "Middle East".
+    after = _next_content(lines, i)
+    opens_story = after is not None and (lines[after].caption is not None or lines[after].sentence)
+    if draft.empty:
+        return None if short and not line.repeated and not opens_story else "new"
+    if not draft.paragraphs:
+        # A reprinted line after a once-printed "headline": either that was a kicker or site name and this is the
+        # headline, or this is a caption printed twice without a credit. A real (Title Case) headline keeps its place.
+        kicker = draft.title is None or _title_case(line.text) or not _title_case(draft.title)
+        return "retitle" if kicker and not draft.title_repeated and _reprinted_soon(lines, i) else None
     if _reprinted_soon(lines, i):
+        return "new"
+    if eff_gap > gap and (opens_story or not short):
         return "new"
     if short:
         return None
-    if eff_gap > gap:
-        return "new"
     nxt = _next_content(lines, i)
-    if nxt is not None and (_credit(lines[nxt], repeated[nxt]) is not None or _IMAGE_SOURCE.match(lines[nxt].text)):
+    if nxt is not None and (lines[nxt].caption is not None or _IMAGE_SOURCE.match(lines[nxt].text)):
         return "new"
-    if current.in_list:
+    if draft.in_list or line.text[-1] in "?!" or not _title_case(line.text):
         return None
-    prev = lines[last_content].text if last_content >= 0 else ""
-    if _title_case(line.text) and _is_sentence(prev) and nxt is not None and _is_sentence(lines[nxt].text):
-        return "new"
-    return None
+    # A Title Case line between two stretches of prose: a headline printed once, in a dump without wide gaps.
+    prev_is_prose = last_content >= 0 and lines[last_content].sentence
+    return "new" if prev_is_prose and nxt is not None and lines[nxt].sentence else None
 
 
-def _replace(b: _Builder, **changes: object) -> _Builder:
-    fields = {name: getattr(b, name) for name in _Builder.__dataclass_fields__}
-    fields.update(changes)
-    return _Builder(**fields)  # type: ignore[arg-type]
-
-
-def _absorb(b: _Builder, lines: Sequence[_Line], i: int, repeated: Sequence[bool], furniture: bool, gap: int) -> _Builder:
-    """Add line i to the article being built, as caption, paragraph, or nothing (furniture, reprints)."""
+def _absorb(draft: _Draft, lines: Sequence[_Line], i: int, gap: int) -> None:
+    """Add line i to the draft as a caption or a paragraph, or let it go (furniture, reprints)."""
     line = lines[i]
-    if line.key == b.title_key:
-        return b
+    if line.key == draft.title_key:
+        return
+    if not draft.paragraphs and draft.title_key and line.key.startswith(draft.title_key) and not line.sentence:
+        # The headline reprinted with the site's name after it: "Headline | Outlet".
+        return
     source = _IMAGE_SOURCE.match(line.text)
     if source:
-        return _replace(b, pending_credit=source.group("credit").strip())
+        draft.pending_credit = source.group("credit").strip()
+        return
     labelled = _IMAGE_CAPTION.match(line.text)
     if labelled:
-        return _add_caption(b, Caption(labelled.group("text").strip(), b.pending_credit), line.key)
-    if furniture:
-        stamp = _parse_date(line.text) if len(_words(line.text)) <= 15 else None
-        return _replace(
-            b,
-            published=b.published or stamp,
-            in_list=b.in_list or bool(b.paragraphs and _LIST_INTRO.match(line.text)),
-        )
-    caption = _credit(line, repeated[i])
-    if caption is not None:
-        return _add_caption(b, caption, line.key)
-    if line.key in b.caption_keys:
-        return b
-    if not b.paragraphs and repeated[i] and (_is_sentence(line.text) or len(_words(line.text)) > _SHORT_WORDS):
+        _add_caption(draft, Caption(labelled.group("text").strip(), draft.pending_credit), line.key)
+        return
+    if line.furniture:
+        if draft.published is None and len(_words(line.text)) <= 15:
+            draft.published = _parse_date(line.text)
+        if draft.paragraphs and _LIST_INTRO.match(line.text):
+            draft.in_list = True
+        return
+    if line.caption is not None:
+        _add_caption(draft, line.caption, line.key)
+        return
+    if line.key in draft.caption_keys:
+        return
+    if not draft.paragraphs and line.repeated:
         # Before the body starts, a line printed twice is a photo caption that came without a credit.
-        return _add_caption(b, Caption(line.text, None), line.key)
-    if b.paragraphs and gap >= 1 and line.blank_before == 0 and b.paragraphs[-1] == lines[i - 1].text == line.text:
+        _add_caption(draft, Caption(line.text, None), line.key)
+        return
+    if (
+        draft.paragraphs
+        and gap >= 1
+        and line.blank_before == 0
+        and draft.paragraphs[-1] == lines[i - 1].text == line.text
+    ):
         # Two identical lines glued together inside a blank-line-separated body: an inline photo caption.
-        prior = b.paragraphs[-1]
-        return _add_caption(_replace(b, paragraphs=b.paragraphs[:-1]), Caption(prior, None), line.key)
-    if b.in_list and not _is_sentence(line.text):
-        return b
-    published = b.published
-    if not b.paragraphs and published is None:
+        _add_caption(draft, Caption(draft.paragraphs.pop(), None), line.key)
+        return
+    if draft.in_list and not line.sentence:
+        return
+    if not draft.paragraphs and draft.published is None:
         m = _DATELINE.match(line.text)
-        published = _parse_date(m.group("rest")) if m else None
-    return _replace(b, paragraphs=b.paragraphs + (line.text,), published=published, in_list=False)
+        draft.published = _parse_date(m.group("rest")) if m else None
+    draft.paragraphs.append(line.text)
+    draft.in_list = False
 
 
-def _add_caption(b: _Builder, caption: Caption, key: str) -> _Builder:
+def _add_caption(draft: _Draft, caption: Caption, key: str) -> None:
     ckey = _key(caption.text)
-    if ckey in b.caption_keys or key in b.caption_keys:
-        return _replace(b, caption_keys=b.caption_keys | {key}, pending_credit=None)
-    return _replace(
-        b, captions=b.captions + (caption,), caption_keys=b.caption_keys | {key, ckey}, pending_credit=None
-    )
+    if ckey not in draft.caption_keys and key not in draft.caption_keys:
+        draft.captions.append(caption)
+    draft.caption_keys.update((key, ckey))
+    draft.pending_credit = None
 
 
-def _finish(b: _Builder) -> DumpArticle:
-    return DumpArticle(title=b.title, captions=b.captions, paragraphs=b.paragraphs, published=b.published)
+def _finish(draft: _Draft) -> DumpArticle:
+    return DumpArticle(draft.title, tuple(draft.captions), tuple(draft.paragraphs), draft.published)
 
 
 def _without_empty(articles: list[DumpArticle]) -> list[DumpArticle]:

@@ -18,6 +18,15 @@ from typing import Any
 
 from ..errors import StoreError
 from ..records import Actor, Document, Event, Place, Span
+from ..stories import (
+    StoryEventQuery,
+    StoryIndexer,
+    StoryQuery,
+    article_story,
+    get_story,
+    list_stories,
+    list_story_events,
+)
 
 DEFAULT_DB = "eventwire.db"
 
@@ -52,15 +61,17 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def open_store(path: str | Path = DEFAULT_DB) -> SQLiteStore:
-    return SQLiteStore(path)
+def open_store(path: str | Path = DEFAULT_DB, *, dedup: bool = True) -> SQLiteStore:
+    return SQLiteStore(path, dedup=dedup)
 
 
 class SQLiteStore:
     """An eventwire database in one SQLite file (or ":memory:")."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, *, dedup: bool = True) -> None:
         self.path = str(path)
+        # Near-duplicates and stories are indexed in the write transaction of each article (stories.py).
+        self.story_indexer = StoryIndexer() if dedup else None
         try:
             if self.path != ":memory:" and not Path(self.path).parent.exists():
                 raise StoreError(f"--db {self.path}: folder {Path(self.path).parent} does not exist")
@@ -192,6 +203,8 @@ class SQLiteStore:
              *(_speaker(q.speaker))) for q in doc.quotes])
         for position, event in enumerate(doc.events):
             self._insert_event(a.id, position, event)
+        if self.story_indexer is not None:
+            self.story_indexer.add(self.conn, doc, now)
         return True
 
     def _insert_event(self, article_id: str, position: int, e: Event) -> None:
@@ -266,6 +279,22 @@ class SQLiteStore:
             sql += f" LIMIT {int(query.limit)}"
         for row in self.conn.execute(sql, params):
             yield self._event_row(row)
+
+    def stories(self, query: StoryQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Stories, newest first (see docs/stories.md for the shape)."""
+        return list_stories(self.conn, query or StoryQuery())
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story with its articles and grouped events, or None."""
+        return get_story(self.conn, story_id)
+
+    def story_events(self, query: StoryEventQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Events grouped per story and happening, with num_mentions / num_sources / num_articles."""
+        return list_story_events(self.conn, query or StoryEventQuery())
+
+    def article_story(self, article_id: str) -> dict[str, Any] | None:
+        """An article's story and, for a near-duplicate, the article it copies."""
+        return article_story(self.conn, article_id)
 
     def _event_row(self, row: sqlite3.Row) -> dict[str, Any]:
         roles: dict[str, list[dict[str, Any]]] = {"source": [], "target": []}

@@ -1,0 +1,230 @@
+"""Latency of the HTTP API and first render of the page over a database of 1,000,000 generated events.
+
+    python benchmarks/api_latency.py [--db /tmp/eventwire-bench.db] [--events 1000000] [--requests 200] [--page]
+
+Generates the database once (plain SQL inserts through the store's own schema, so no spaCy: about a minute), then
+times in-process requests (httpx over ASGI, no network) to ``/events`` with realistic filter mixes and to
+``/stats``, each request with different filter values so no answer is reused, and prints median and p95 per query
+kind. With ``--page`` it also starts the server on 127.0.0.1 and measures, in headless Chromium, the time from
+navigation until the page has drawn map, timeline, network and table (the page's own ``data-ready`` mark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from eventwire.store import open_store
+
+# type -> quad class, as PLOVER groups them (1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
+# 4 material conflict); weights roughly as news reports them.
+TYPES: list[tuple[str, int, float]] = [
+    ("CONSULT", 1, 14), ("AGREE", 1, 8), ("SUPPORT", 1, 6), ("REQUEST", 1, 7), ("COOPERATE", 2, 5),
+    ("AID", 2, 4), ("CONCEDE", 2, 2), ("RETREAT", 2, 1), ("ACCUSE", 3, 9), ("REJECT", 3, 5), ("THREATEN", 3, 4),
+    ("PROTEST", 3, 6), ("SANCTION", 4, 3), ("COERCE", 4, 5), ("MOBILIZE", 4, 2), ("ASSAULT", 4, 10),
+]
+# ISO3, a city and its coordinates: the places events happen at.
+COUNTRIES: list[tuple[str, str, float, float]] = [
+    ("USA", "Washington", 38.90, -77.04), ("GBR", "London", 51.51, -0.13), ("FRA", "Paris", 48.86, 2.35),
+    ("DEU", "Berlin", 52.52, 13.40), ("RUS", "Moscow", 55.76, 37.62), ("UKR", "Kyiv", 50.45, 30.52),
+    ("CHN", "Beijing", 39.90, 116.40), ("IND", "New Delhi", 28.61, 77.21), ("PAK", "Islamabad", 33.68, 73.05),
+    ("AFG", "Kabul", 34.53, 69.17), ("IRN", "Tehran", 35.69, 51.39), ("IRQ", "Baghdad", 33.31, 44.36),
+    ("SYR", "Damascus", 33.51, 36.28), ("ISR", "Jerusalem", 31.77, 35.21), ("EGY", "Cairo", 30.04, 31.24),
+    ("LBY", "Tripoli", 32.89, 13.19), ("SDN", "Khartoum", 15.50, 32.56), ("ETH", "Addis Ababa", 9.03, 38.74),
+    ("KEN", "Nairobi", -1.29, 36.82), ("NGA", "Abuja", 9.08, 7.40), ("ZAF", "Pretoria", -25.75, 28.19),
+    ("COD", "Kinshasa", -4.44, 15.27), ("MLI", "Bamako", 12.64, -8.00), ("SOM", "Mogadishu", 2.05, 45.32),
+    ("YEM", "Sanaa", 15.37, 44.19), ("SAU", "Riyadh", 24.71, 46.68), ("TUR", "Ankara", 39.93, 32.86),
+    ("BRA", "Brasilia", -15.79, -47.88), ("MEX", "Mexico City", 19.43, -99.13), ("COL", "Bogota", 4.71, -74.07),
+    ("VEN", "Caracas", 10.48, -66.90), ("ARG", "Buenos Aires", -34.60, -58.38), ("JPN", "Tokyo", 35.68, 139.69),
+    ("KOR", "Seoul", 37.57, 126.98), ("PRK", "Pyongyang", 39.04, 125.76), ("MMR", "Naypyidaw", 19.76, 96.08),
+    ("PHL", "Manila", 14.60, 120.98), ("IDN", "Jakarta", -6.21, 106.85), ("AUS", "Canberra", -35.28, 149.13),
+    ("CAN", "Ottawa", 45.42, -75.70),
+]
+SECTORS = ["GOV", "MIL", "REB", "COP", "JUD", "LEG", "PTY", "OPP", "CVL", "BUS", "MED", "REL"]
+WORDS = ["talks", "ceasefire", "border", "election", "protest", "minister", "army", "rebels", "court", "parliament", "aid", "sanctions", "strike", "convoy", "refugees", "summit", "treaty", "police", "opposition", "militia", "drought", "harbour", "pipeline", "vote"]
+START_DAY = 738_000  # 2021-07-29 as a proleptic ordinal: two years of news from there
+
+
+def _day(ordinal: int) -> str:
+    from datetime import date
+
+    return date.fromordinal(ordinal).isoformat()
+
+
+def generate(path: Path, n_events: int, seed: int = 7, per_article: int = 5) -> None:
+    """Write ``n_events`` events (``per_article`` per article) with two actors each into a fresh database."""
+    if path.exists():
+        path.unlink()
+    open_store(path).close()  # the schema, exactly as the store creates it
+    rng = random.Random(seed)
+    country_weights = [1 / (i + 1) ** 0.9 for i in range(len(COUNTRIES))]  # Zipf-like: some countries dominate
+    type_weights = [w for _, _, w in TYPES]
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    n_articles = math.ceil(n_events / per_article)
+    event_rows: list[tuple[object, ...]] = []
+    actor_rows: list[tuple[object, ...]] = []
+    article_rows: list[tuple[object, ...]] = []
+
+    def flush() -> None:
+        conn.executemany("INSERT INTO articles (id, title, published, url, source, text, ingested_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", article_rows)
+        conn.executemany("INSERT INTO events (id, article_id, position, type, cameo, quad_class, confidence, date, "
+                         "date_precision, sentence_start, sentence_end, sentence_text, sentence_field, trigger_start, "
+                         "trigger_end, trigger_text, trigger_field, place_text, place_start, place_end, place_name, "
+                         "place_country, place_lat, place_lon) VALUES "
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+        conn.executemany('INSERT INTO event_actors (event_id, role, position, text, name, country, sector, code) '
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", actor_rows)
+        article_rows.clear()
+        event_rows.clear()
+        actor_rows.clear()
+
+    made = 0
+    for a in range(n_articles):
+        day = _day(START_DAY + int(rng.triangular(0, 730, 600)))
+        article_id = f"a{a:07d}"
+        words = " ".join(rng.choice(WORDS) for _ in range(40))
+        text = f"Reporters described {words}."
+        article_rows.append((article_id, f"Report {a}: {rng.choice(WORDS)} {rng.choice(WORDS)}", day,
+                             f"https://news.example/{a}", rng.choice(["Wire", "Daily", "Herald", "Courier"]),
+                             text, "2024-01-01T00:00:00+00:00"))
+        for position in range(min(per_article, n_events - made)):
+            etype, quad, _ = rng.choices(TYPES, type_weights)[0]
+            iso, city, lat, lon = rng.choices(COUNTRIES, country_weights)[0]
+            event_id = f"{article_id}-{position}"
+            sentence = text[:120]
+            event_rows.append((event_id, article_id, position, etype, "0" + str(quad), quad,
+                               round(rng.random(), 2), day, "day", 0, 120, sentence, "text", 20, 30,
+                               sentence[20:30], "text", city, 40, 40 + len(city), city, iso,
+                               lat + rng.uniform(-1, 1), lon + rng.uniform(-1, 1)))
+            for role in ("source", "target"):
+                a_iso = iso if rng.random() < 0.7 else rng.choices(COUNTRIES, country_weights)[0][0]
+                sector = rng.choice(SECTORS)
+                name = f"{a_iso} {sector.lower()} {rng.randrange(40)}"
+                actor_rows.append((event_id, role, 0, name, name, a_iso, sector, a_iso + sector))
+            made += 1
+        if len(event_rows) >= 50_000:
+            flush()
+    flush()
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def _event_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
+    """(kind, URL) pairs, each with fresh filter values."""
+    while True:
+        etype = rng.choice(TYPES)[0]
+        iso = rng.choice(COUNTRIES)[0]
+        month = _day(START_DAY + rng.randrange(0, 700))[:8]
+        yield "events: no filter, page 1", "/events"
+        yield "events: type + country", f"/events?type={etype}&country={iso}"
+        yield "events: quad class + date range", f"/events?quad_class={rng.randint(1, 4)}&since={month}01&until={month}28"
+        yield "events: actor name", f"/events?actor={iso}%20gov%20{rng.randrange(40)}"
+        yield "events: place + sector", f"/events?place={rng.choice(COUNTRIES)[1]}&sector={rng.choice(SECTORS)}"
+        yield "events: text search", f"/events?q={rng.choice(WORDS)}%20{rng.choice(WORDS)}"
+        yield "stats: month by type", f"/stats?interval=month&by=type&country={iso}"
+        first = START_DAY + rng.randrange(0, 640)
+        yield "stats: day by quad class, 3 months", (
+            f"/stats?interval=day&by=quad_class&since={_day(first)}&until={_day(first + 90)}")
+        yield "stats: countries for the map", f"/stats?interval=all&by=country&type={etype}"
+
+
+def measure_api(db: Path, requests: int, seed: int = 1) -> dict[str, list[float]]:
+    import httpx
+
+    from eventwire.web import create_app
+
+    app = create_app(db)
+    timings: dict[str, list[float]] = {}
+    rng = random.Random(seed)
+    transport = httpx.ASGITransport(app=app)
+
+    async def run() -> None:
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            await client.get("/events")  # warm the page cache as a running server would have it
+            queries = _event_queries(rng)
+            for _ in range(requests):
+                kind, url = next(queries)
+                start = time.perf_counter()
+                response = await client.get(url)
+                elapsed = time.perf_counter() - start
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code} {response.text[:200]}")
+                timings.setdefault(kind, []).append(elapsed * 1000)
+
+    import asyncio
+
+    asyncio.run(run())
+    return timings
+
+
+def measure_page(db: Path, runs: int) -> list[float]:
+    """First render in Chromium: navigation start until the page marks itself ready, fresh browser context each."""
+    from eventwire.web.testing import chromium_browser, serve_in_thread
+
+    times: list[float] = []
+    with serve_in_thread(db) as base, chromium_browser() as browser:
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1366, "height": 800})
+            page = context.new_page()
+            page.goto(base + "/")
+            page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+            times.append(page.evaluate("window.eventwireReadyMs"))
+            context.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/eventwire-bench.db"))
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=270, help="API requests in all (spread over 9 kinds)")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the database even if it exists")
+    parser.add_argument("--page", action="store_true", help="also time the page's first render in Chromium")
+    parser.add_argument("--page-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    if args.regenerate or not args.db.exists():
+        start = time.perf_counter()
+        generate(args.db, args.events)
+        print(f"generated {args.db}: {args.events:,} events in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    with sqlite3.connect(args.db) as conn:
+        count = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {count:,} events); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    start = time.perf_counter()
+    open_store(args.db).close()  # migrations (the API's indexes) before timing, as `eventwire serve` does
+    print(f"migrations: {time.perf_counter() - start:.1f} s")
+
+    timings = measure_api(args.db, args.requests)
+    print(f"{'query':42} {'n':>4} {'median ms':>10} {'p95 ms':>8}")
+    worst = 0.0
+    for kind, values in timings.items():
+        p95 = _percentile(values, 95)
+        worst = max(worst, p95)
+        print(f"{kind:42} {len(values):>4} {statistics.median(values):>10.1f} {p95:>8.1f}")
+    print(f"worst p95: {worst:.1f} ms (target < 100 ms)")
+    if args.page:
+        page = measure_page(args.db, args.page_runs)
+        print(f"page first render in Chromium: median {statistics.median(page):.0f} ms, "
+              f"max {max(page):.0f} ms over {len(page)} loads (target < 1000 ms)")
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The dates stage: time expressions found and normalised against the publication date, and that date inferred."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.annotate.dates import extract_dates, infer_published
+from eventwire.evaluate.timex import read_gold, score
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article, Caption, TimeRef
+
+# A Saturday, in ISO week 48.
+ANCHOR = date(2026, 11, 28)
+
+
+def found(nlp: Language, text: str, anchor: date = ANCHOR) -> list[tuple[str, str | None, str]]:
+    return [(r.text, r.value, r.type) for r in extract_dates(text, anchor, nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The envoy repeated Friday that talks had stalled.", [("Friday", "2026-11-27", "DATE")]),
+        ("The envoy said Saturday that talks had stalled.", [("Saturday", "2026-11-28", "DATE")]),
+        ("Ministers will meet Tuesday in the capital.", [("Tuesday", "2026-12-01", "DATE")]),
+        ("Ministers meet again next week.", [("next week", "2026-W49", "DATE")]),
+        ("Ministers met last week.", [("last week", "2026-W47", "DATE")]),
+        ("The vote is scheduled for December 24.", [("December 24", "2026-12-24", "DATE")]),
+        ("The vote was held on January 9.", [("January 9", "2026-01-09", "DATE")]),
+        ("Prices have climbed since November.", [("November", "2026-11", "DATE")]),
+        ("Fighting resumed in 2025 after a lull.", [("2025", "2025", "DATE")]),
+        ("Output fell last year.", [("last year", "2025", "DATE")]),
+        ("Two ships sank yesterday.", [("yesterday", "2026-11-27", "DATE")]),
+        ("Shelling was heard this morning.", [("this morning", "2026-11-28TMO", "TIME")]),
+        ("The town was rebuilt in the 1990s.", [("the 1990s", "199", "DATE")]),
+        ("The siege lasted three days.", [("three days", "P3D", "DURATION")]),
+        ("Inspectors visit every week.", [("every week", "P1W", "SET")]),
+        (
+            "The monitors now report calm, and the border is currently shut.",
+            [("now", "PRESENT_REF", "DATE"), ("currently", "PRESENT_REF", "DATE")],
+        ),
+        ("Exports grew in the third quarter of 2025.", [("the third quarter of 2025", "2025-Q3", "DATE")]),
+        ("Harvests failed last summer.", [("last summer", "2025-SU", "DATE")]),
+        ("The decree is dated 2025-07-06.", [("2025-07-06", "2025-07-06", "DATE")]),
+        ("The accord was signed on July 6, 2025 in a hotel.", [("July 6, 2025", "2025-07-06", "DATE")]),
+        ("The accord was signed on 6 July 2025 in a hotel.", [("6 July 2025", "2025-07-06", "DATE")]),
+        ("The plant should reopen by mid-2024.", [("mid-2024", "2024", "DATE")]),
+        ("The curfew starts at 9 p.m. Sunday.", [("9 p.m. Sunday", "2026-11-29T21:00", "TIME")]),
+        ("The strike began four years ago.", [("four years ago", "2022", "DATE")]),
+        ("Troops stayed for almost two and a half years.", [("almost two and a half years", "P2.5Y", "DURATION")]),
+        ("Convoys pass twice a week.", [("twice a week", "P1W", "SET")]),
+        ("The camp is expanded early this year.", [("early this year", "2026", "DATE")]),
+        ("Queues form on Christmas Eve.", [("Christmas Eve", "2026-12-24", "DATE")]),
+        ("Rationing ran from 1946-48 in the region.", [("1946", "1946", "DATE"), ("48", "1948", "DATE")]),
+        ("Repairs take between 12 and 18 months.", [("12", "P12M", "DURATION"), ("18 months", "P18M", "DURATION")]),
+        ("The pact dates from a decade ago.", [("a decade ago", "2016", "DATE")]),
+        ("Fighting stopped on the 14th.", [("the 14th", "2026-11-14", "DATE")]),
+        ("Traders still recall Black Monday.", [("Black Monday", "XXXX-XX-XX", "DATE")]),
+        ("Turnout was low in March.", [("March", "2026-03", "DATE")]),  # the period is the sentence's
+        ("Markets stayed shut until Friday", [("Friday", "2026-11-27", "DATE")]),
+        ("Guards changed at 1400 GMT on Monday.", [("1400 GMT on Monday", "2026-11-23T14:00Z", "TIME")]),
+        ("Shops close on Sundays.", [("Sundays", "XXXX-WXX-7", "SET")]),
+        (
+            "The convoy left at 0800 GMT (10 a.m. local time) on Monday.",
+            [
+                ("0800 GMT", "2026-11-23T08:00Z", "TIME"),
+                ("10 a.m. local time", "2026-11-23T10:00", "TIME"),
+                ("Monday", "2026-11-23", "DATE"),
+            ],
+        ),
+        ("Aid arrives in the coming weeks.", [("the coming weeks", "PXW", "DURATION")]),
+    ],
+)
+def test_dates_normalises_expressions(nlp: Language, text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials may resign over the affair.",  # the modal verb, not the month
+        "A 25-year-old man was detained.",  # an age
+        "Some 2000 protesters marched to the ministry.",  # a count
+        "Jan Novak chaired the session.",  # a first name
+        "She entered politics in her 60s.",  # an age again
+        "Shares fall when rates rise.",  # the verb, not the season
+        "The party won a quarter of the seats.",  # a fraction
+        "He made a second attempt.",  # an ordinal
+        "The score was 3:07 at the break.",  # no clock without a cue
+        "",
+    ],
+)
+def test_dates_negative_cases_yield_nothing(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "expected"),
+    [
+        (
+            Article(id="a", text="KYIV, March 3, 2024 (Wire) - Sirens sounded across the city."),
+            ("2024-03-03", "dateline"),
+        ),
+        (
+            Article(id="b", text="Sirens sounded.", url="https://news.example/world/2023/11/05/sirens"),
+            ("2023-11-05", "url"),
+        ),
+        (
+            Article(id="c", text="Sirens sounded on Sunday.", captions=(Caption("Residents shelter on May 4, 2025."),)),
+            ("2025-05-04", "caption"),
+        ),
+        (
+            Article(id="d", text="Sirens sounded. The accord of June 2, 2019 and the law of 1 May 2021 stand."),
+            ("2021-05-01", "text"),
+        ),
+        (Article(id="e", text="Sirens sounded on Sunday."), None),
+    ],
+)
+def test_dates_infer_published(article: Article, expected: tuple[str, str] | None) -> None:
+    assert infer_published(article) == expected
+
+
+def test_dates_stage_uses_inferred_anchor(nlp: Language) -> None:
+    article = Article(
+        id="x",
+        text="The movement's leader insisted Sunday that it would keep its weapons.",
+        captions=(Caption("Supporters wave flags in the southern suburbs on July 6, 2025."),),
+    )
+    doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
+    assert [(d.text, d.value, d.precision) for d in doc.dates] == [("Sunday", "2025-07-06", "day")]
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2025-07-09", "2025-07-06"),
+        ("2025-07-09T08:30:00+02:00", "2025-07-06"),
+        ("Wed, 09 Jul 2025 08:30:00 GMT", "2025-07-06"),  # as RSS feeds write it
+        ("not a date", None),  # unreadable, and nothing in the article to infer from
+    ],
+)
+def test_dates_stage_anchors_on_published(nlp: Language, published: str, expected: str | None) -> None:
+    article = Article(id="z", text="The council voted Sunday to extend the curfew.", published=published)
+    doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
+    assert [(d.text, d.value) for d in doc.dates] == [("Sunday", expected)]
+
+
+def test_dates_stage_without_anchor_keeps_only_absolute_values(nlp: Language) -> None:
+    article = Article(id="y", text="Talks resumed Sunday, a year after the accord of March 2024.")
+    doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
+    values = {d.text: d.value for d in doc.dates}
+    assert values["March 2024"] == "2024-03"
+    assert values["Sunday"] is None
+
+
+TML = """<?xml version="1.0" ?>
+<TimeML><DOCID>t1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2026-11-28" functionInDocument="CREATION_TIME">x</TIMEX3></DCT>
+<TEXT>Rebels withdrew <TIMEX3 tid="t1" type="DATE" value="2026-11-27">Friday</TIMEX3> after
+<TIMEX3 tid="t2" type="DURATION" value="P3D">three days</TIMEX3> of talks.</TEXT></TimeML>
+"""
+
+CAT = """<?xml version="1.0" ?><Document doc_id="1" doc_name="c1">
+<token number="0" sentence="0" t_id="1">Talks</token><token number="1" sentence="0" t_id="2">end</token>
+<token number="0" sentence="1" t_id="3">November</token><token number="1" sentence="1" t_id="4">28</token>
+<token number="2" sentence="1" t_id="5">,</token><token number="3" sentence="1" t_id="6">2026</token>
+<token number="0" sentence="2" t_id="7">Talks</token><token number="1" sentence="2" t_id="8">ended</token>
+<token number="2" sentence="2" t_id="9">yesterday</token><token number="3" sentence="2" t_id="10">.</token>
+<Markables>
+<TIMEX3 m_id="1" type="DATE" value="2026-11-28" functionInDocument="CREATION_TIME"><token_anchor t_id="3"/>
+<token_anchor t_id="4"/><token_anchor t_id="5"/><token_anchor t_id="6"/></TIMEX3>
+<TIMEX3 m_id="2" type="DATE" value="2026-11-27" functionInDocument="NONE"><token_anchor t_id="9"/></TIMEX3>
+<TIMEX3 m_id="3" type="DATE" value="2026" functionInDocument="NONE"/>
+</Markables></Document>
+"""
+
+
+def test_dates_eval_reads_both_gold_formats(tmp_path: Path) -> None:
+    (tmp_path / "a.tml").write_text(TML, encoding="utf-8")
+    (tmp_path / "b.xml").write_text(CAT, encoding="utf-8")
+    docs = list(read_gold(tmp_path))
+    assert [(d.format, d.dct) for d in docs] == [("timeml", "2026-11-28"), ("meantime", "2026-11-28")]
+    assert [(g.text, g.value) for g in docs[0].timexes] == [("Friday", "2026-11-27"), ("three days", "P3D")]
+    assert docs[1].text == "Talks end\n\nNovember 28, 2026\n\nTalks ended yesterday."
+    assert [(g.text, g.value) for g in docs[1].timexes] == [("yesterday", "2026-11-27")]
+    preds = [
+        [TimeRef("Friday", 16, 22, "2026-11-27"), TimeRef("days", 35, 39, "P4D", type="DURATION")],
+        [TimeRef("November 28, 2026", 11, 28, "2026-11-28"), TimeRef("yesterday", 42, 51, "2026-11-27")],
+    ]
+    tallies, _ = score(docs, preds)
+    metrics = tallies["all"].metrics()
+    assert metrics["relaxed_f1"] == 1.0  # the creation time in the MEANTIME date line is not counted
+    assert metrics["strict_f1"] == pytest.approx(2 / 3)
+    assert metrics["value_f1"] == pytest.approx(2 / 3)
+
+
+def test_dates_seed_sunday_agrees_with_caption(nlp: Language, shared: Path) -> None:
+    raw = (shared / "seed.txt").read_text(encoding="utf-8")
+    caption = next(line for line in raw.splitlines() if "(Photo by" in line)
+    credit_at = caption.index("(Photo by")
+    start = raw.index("\n", raw.rindex(caption)) + 1
+    body = raw[start:].lstrip()
+    article = Article(id="seed-2", text=body, captions=(Caption(caption[:credit_at].strip()),))
+    assert infer_published(article) == ("2025-07-06", "caption")
+    doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
+    sundays = [d for d in doc.dates if d.text == "Sunday"]
+    assert sundays and sundays[0].value == "2025-07-06"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Talks resumed Sunday.", "2026-11-22"),
+        ("The minister spoke on Friday.", "2026-11-27"),
+        ("Talks will resume Tuesday.", "2026-12-01"),
+    ],
+)
+def test_dates_without_parse_reads_cue_words(text: str, expected: str) -> None:
+    assert [r.value for r in extract_dates(text, ANCHOR)] == [expected]

@@ -1,0 +1,448 @@
+"""Tests for the raw-dump splitter: the real seed scrape, our own fixture dumps, and generated dumps.
+
+The fixtures under tests/fixtures/dumps are invented text; each NAME.txt has its expected result in NAME.json.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eventwire.ingest.dump import DumpArticle, split_dump
+from eventwire.records import Caption
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures" / "dumps"
+SHARED = Path(os.environ.get("EVENTWIRE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+
+
+def _flat(articles: list[DumpArticle]) -> list[str]:
+    return [p for a in articles for p in a.paragraphs]
+
+
+# --- the real scrape the product was asked for ---------------------------------------------------------------
+
+
+def test_dump_seed_gives_two_clean_articles() -> None:
+    seed = SHARED / "seed.txt"
+    if not seed.is_file():
+        pytest.skip(f"seed scrape not found at {seed} (set EVENTWIRE_SHARED)")
+    articles = split_dump(seed.read_text(encoding="utf-8"))
+    assert [a.title for a in articles] == [
+        "US Pushes for Withdrawal of Foreign Forces from Libya before Elections",
+        "Hezbollah Says Refuses to Disarm Until Israel Withdraws from South Lebanon",
+    ]
+    assert [len(a.captions) for a in articles] == [1, 1]
+    assert [a.captions[0].credit for a in articles] == ["Getty Images", "Photo by ANWAR AMRO / AFP"]
+    assert articles[0].captions[0].text.endswith("the Libyan capital, Tripoli")
+    assert articles[0].paragraphs[0].startswith("The US has renewed")
+    assert articles[0].paragraphs[-1].endswith("the city’s problems.")
+    assert articles[1].paragraphs[0].startswith("Hezbollah leader Naim Qassem")
+    assert articles[1].paragraphs[-1].endswith("rest of southern Lebanon.")
+    for para in _flat(articles):
+        assert para not in {"TT", "20"}
+        assert "(Getty Images)" not in para and "AFP)" not in para
+        assert not para.startswith(("US Pushes", "Hezbollah Says"))
+
+
+# --- our own fixture dumps --------------------------------------------------------------------------------------
+
+
+def test_dump_fixture_set_is_varied_enough() -> None:
+    assert len(FIXTURE_NAMES) >= 8
+    raw = [(FIXTURES / f"{n}.txt").read_bytes() for n in FIXTURE_NAMES]
+    assert any(b"\r\n" in r for r in raw) and any(r.startswith(b"\xef\xbb\xbf") for r in raw)
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_dump_fixture_matches_expected(name: str) -> None:
+    text = (FIXTURES / f"{name}.txt").read_bytes().decode("utf-8")
+    expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    got = split_dump(text)
+    assert len(got) == len(expected), [a.title for a in got]
+    for article, want in zip(got, expected):
+        assert article.title == want["title"]
+        assert article.captions == tuple(Caption(c["text"], c["credit"]) for c in want["captions"])
+        assert len(article.paragraphs) == want["paragraphs"], article.paragraphs
+        assert article.paragraphs[0] == want["first"]
+        assert article.paragraphs[-1] == want["last"]
+        assert article.published == want["published"]
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_dump_fixture_paragraphs_are_verbatim_lines(name: str) -> None:
+    text = (FIXTURES / f"{name}.txt").read_bytes().decode("utf-8").lstrip("\ufeff")
+    lines = {line.strip() for line in text.splitlines()}
+    for para in _flat(split_dump(text)):
+        assert para in lines
+
+
+# --- small cases, positive and negative ------------------------------------------------------------------------
+
+BODY = [
+    "Envoys from both governments met in Geneva on Monday to discuss a prisoner exchange.",
+    "The foreign minister said the talks had been “frank and useful”.",
+    "Officials declined to say when the next meeting would take place.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\n\n\n", "\ufeff", "\ufeff\r\n\r\n", "TT\n20\n", "Share\nAdvertisement\n"]
+)
+def test_dump_nothing_to_find_gives_no_article(text: str) -> None:
+    assert split_dump(text) == []
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "TT",
+        "20",
+        "1,204",
+        "Share",
+        "Advertisement",
+        "Read more",
+        "Share this article",
+        "Facebook Twitter WhatsApp Email",
+        "3 min read",
+        "Listen to this article",
+        "Comments (12)",
+        "2.4K shares",
+        "By Lena Hartmann",
+        "Updated 4 hours ago",
+        "Published: 12 May 2026, 08:30 GMT",
+        "Home › World › Middle East",
+        "Read more: Envoys to meet again after the holiday",
+        "© 2026 Example News. All rights reserved.",
+        "Story continues below advertisement",
+        "Middle East",
+    ],
+)
+def test_dump_furniture_is_dropped(furniture: str) -> None:
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join([BODY[0], furniture, *BODY[1:]])
+    (article,) = split_dump(text)
+    assert article.title == "Envoys Meet in Geneva Over Prisoner Exchange"
+    assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "body_line",
+    [
+        "Nobody believes it.",
+        "“Never,” he said.",
+        "The mission is known by its acronym (UNSMIL).",
+        "By Tuesday evening, the convoy had reached the border.",
+        "The ministers agreed to meet again on May 3, 2026.",
+        "Reporting by Lena Hartmann; editing by Tom Ashe",
+        "Read the statement in full, the spokesman urged reporters.",
+        "Talks resumed on Tuesday under heavy security",
+    ],
+)
+def test_dump_body_lines_that_look_odd_are_kept(body_line: str) -> None:
+    paras = [BODY[0], body_line, *BODY[1:]]
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras) + "\n"
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(paras)
+    assert article.captions == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        (
+            "Troops guard the port of Hodeidah (Getty Images)",
+            Caption("Troops guard the port of Hodeidah", "Getty Images"),
+        ),
+        (
+            "Troops guard the port of Hodeidah on May 2. (Photo by Sami Hadd / AFP)",
+            Caption("Troops guard the port of Hodeidah on May 2.", "Photo by Sami Hadd / AFP"),
+        ),
+        ("Troops guard the port of Hodeidah [Reuters]", Caption("Troops guard the port of Hodeidah", "Reuters")),
+        (
+            "Troops guard the port of Hodeidah. Photograph: Sami Hadd/AP",
+            Caption("Troops guard the port of Hodeidah.", "Photograph: Sami Hadd/AP"),
+        ),
+        (
+            "Troops guard the port of Hodeidah | Photo credit: EPA",
+            Caption("Troops guard the port of Hodeidah", "Photo credit: EPA"),
+        ),
+        ("Troops guard the port of Hodeidah (Sami Hadd)", Caption("Troops guard the port of Hodeidah", "Sami Hadd")),
+    ],
+)
+def test_dump_caption_credit_styles(line: str, caption: Caption) -> None:
+    text = f"Yemen Truce Holds Around Hodeidah\n\n{line}\n{line}\n\n" + "\n\n".join(BODY)
+    (article,) = split_dump(text)
+    assert article.captions == (caption,)
+    assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "iso"),
+    [
+        ("Published: 12 May 2026, 08:30 GMT", "2026-05-12"),
+        ("May 12, 2026", "2026-05-12"),
+        ("Tue 12 May 2026 08.30 BST", "2026-05-12"),
+        ("2026-05-12T08:30:00Z", "2026-05-12"),
+        ("Beirut, 12 May 2026", "2026-05-12"),
+        ("Updated 4 hours ago", None),
+        ("Sunday, 6 July, 2025 - 13:45 - Beirut", "2025-07-06"),
+        ("13/05/2026", "2026-05-13"),
+        ("05/06/2026", None),
+    ],
+)
+def test_dump_publication_line_becomes_published(stamp: str, iso: str | None) -> None:
+    text = f"Envoys Meet in Geneva Over Prisoner Exchange\n{stamp}\n\n" + "\n\n".join(BODY)
+    (article,) = split_dump(text)
+    assert article.published == iso
+    assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The ministers will meet again on May 12, 2026, officials said.",
+        "GENEVA - Envoys met again on Monday.",
+    ],
+)
+def test_dump_dates_inside_prose_are_not_a_publication_date(first: str) -> None:
+    (article,) = split_dump("Envoys Meet in Geneva\n\n" + "\n\n".join([first, *BODY]))
+    assert article.published is None
+    assert article.paragraphs[0] == first
+
+
+def test_dump_wire_dateline_gives_published() -> None:
+    first = "GENEVA, May 11, 2026 (Example Wire) - Envoys met again on Monday."
+    (article,) = split_dump("Envoys Meet in Geneva\n\n" + "\n\n".join([first, *BODY]))
+    assert article.published == "2026-05-11"
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: "\ufeff" + t,
+        lambda t: "\n".join("\t" + line + "  \t" for line in t.split("\n")),
+        lambda t: t.replace("\n\n", "\n"),
+        lambda t: t.replace("\n\n", "\n\n\n"),
+        lambda t: t.replace("\n", "\r"),
+    ],
+    ids=["crlf", "bom", "tabs-and-trailing-space", "single-newlines", "double-blank-lines", "old-mac"],
+)
+def test_dump_layout_does_not_change_the_result(transform) -> None:  # type: ignore[no-untyped-def]
+    title = "Envoys Meet in Geneva Over Prisoner Exchange"
+    cap = "Delegates arrive at the Palais des Nations (Reuters)"
+    text = f"{title}\n\n{cap}\n{cap}\nTT\n20\n\n{title}\n\n{cap}\n{cap}\n\n" + "\n\n".join(BODY) + "\n"
+    (article,) = split_dump(transform(text))
+    assert article.title == title
+    assert article.captions == (Caption("Delegates arrive at the Palais des Nations", "Reuters"),)
+    assert article.paragraphs == tuple(BODY)
+
+
+def test_dump_headline_printed_once_between_articles() -> None:
+    one = "Kenya Hosts Talks on South Sudan Peace Deal"
+    two = "Norway Pledges Aid for Flood Victims in Pakistan"
+    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
+    got = split_dump(text)
+    assert [a.title for a in got] == [one, two]
+    assert _flat(got) == BODY
+
+
+def test_dump_related_links_are_not_articles() -> None:
+    text = (
+        "Kenya Hosts Talks on South Sudan Peace Deal\n\n"
+        + "\n\n".join(BODY)
+        + "\n\nRelated\n\nSouth Sudan Opposition Rejects Cabinet Reshuffle\n\nUganda Sends Troops to Border Town\n"
+    )
+    got = split_dump(text)
+    assert len(got) == 1
+    assert got[0].paragraphs == tuple(BODY)
+
+
+def test_dump_rule_line_separates_articles() -> None:
+    one = "Kenya hosts talks on South Sudan peace deal"
+    two = "Norway pledges aid for flood victims in Pakistan"
+    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n* * *\n\n-----\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
+    got = split_dump(text)
+    assert [a.title for a in got] == [one, two]
+    assert _flat(got) == BODY
+
+
+@pytest.mark.parametrize(
+    ("before", "title"),
+    [
+        # A kicker printed once, then the reprinted headline: the headline wins.
+        ("World News Middle East Edition\nEnvoys Meet in Geneva\n\nEnvoys Meet in Geneva\n", "Envoys Meet in Geneva"),
+        # A headline printed once, then a caption printed twice without credit: the headline stays.
+        (
+            (
+                "Envoys Meet in Geneva Over Prisoner Exchange\n\nDelegates arrive at the palace gates\n"
+                "Delegates arrive at the palace gates\n"
+            ),
+            "Envoys Meet in Geneva Over Prisoner Exchange",
+        ),
+    ],
+)
+def test_dump_reprinted_line_after_a_once_printed_title(before: str, title: str) -> None:
+    (article,) = split_dump(before + "\n" + "\n\n".join(BODY))
+    assert article.title == title
+    assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "extra", ["(Photo by Sami Hadd / AFP)", "[Getty Images]", "#Geneva #Talks #Prisoners #Exchange"]
+)
+def test_dump_stray_credit_and_hashtag_lines_are_furniture(extra: str) -> None:
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join([BODY[0], extra, *BODY[1:]])
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
+SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
+
+
+def test_dump_samples_hold_eight_to_twelve_articles() -> None:
+    assert 4 <= len(SAMPLES) <= 5
+    assert 8 <= sum(len(split_dump(p.read_text(encoding="utf-8"))) for p in SAMPLES) <= 12
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_dump_samples_split_cleanly(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    articles = split_dump(text)
+    assert 1 <= len(articles) <= 3
+    for article in articles:
+        assert article.title and article.title in text
+        assert len(article.captions) == 1 and article.captions[0].credit
+        assert len(article.paragraphs) >= 5
+        assert all(p.endswith((".", "”")) for p in article.paragraphs), article.paragraphs
+        assert text.count(article.paragraphs[0]) == 1
+
+
+@pytest.mark.parametrize("title", ["Kenya Votes on 12 May 2026", "Talks Set for March 3 in Geneva"])
+def test_dump_headline_with_a_date_stays_a_title(title: str) -> None:
+    (article,) = split_dump(f"{title}\n\n" + "\n\n".join(BODY))
+    assert article.title == title
+    assert article.published is None
+    assert article.paragraphs == tuple(BODY)
+
+
+def test_dump_headline_reprinted_with_the_outlet_name() -> None:
+    title = "Envoys Meet in Geneva Over Prisoner Exchange"
+    (article,) = split_dump(f"{title}\nShare\n\n{title} | The Example Herald\n\n" + "\n\n".join(BODY))
+    assert article.title == title
+    assert article.paragraphs == tuple(BODY)
+
+
+# --- properties ---------------------------------------------------------------------------------------------------
+
+_VOCAB_TEXT = (
+    "envoy ministers talks border ceasefire troops government officials region capital agreement rebels convoy "
+    "sanctions protest police parliament president delegation mission security council village province forces "
+    "withdrawal negotiators spokesman statement visit meeting accord militia refugees election coalition dispute "
+    "harbour mediators crossing checkpoint Libya Cairo Geneva Kenya Tripoli Lima Oslo Seoul Ankara 12 300 2026"
+)
+_VOCAB = _VOCAB_TEXT.split()
+_FURNITURE = [
+    "TT",
+    "20",
+    "Share",
+    "Advertisement",
+    "1.2K shares",
+    "By Lena Hartmann",
+    "Updated 3 hours ago",
+    "Comments (4)",
+]
+_CREDITS = ["Getty Images", "Photo by Sami Hadd / AFP", "Reuters", "AP Photo/Lena Hartmann"]
+
+words = st.lists(st.sampled_from(_VOCAB), min_size=3, max_size=25)
+
+
+@st.composite
+def sentence(draw: st.DrawFn) -> str:
+    w = draw(words)
+    text = " ".join([w[0].capitalize(), *w[1:]])
+    # Closing "?" and "!" are left out: "Will the truce hold?" is a fair headline, so such a line is ambiguous.
+    end = draw(st.sampled_from([".", ".”", '."', ".’"]))
+    if end in (".”", '."'):
+        text = ("“" if end == ".”" else '"') + text
+    return text + end
+
+
+@st.composite
+def headline(draw: st.DrawFn) -> str:
+    # Headlines have words; a row of bare numbers is a counter and rightly dropped as furniture.
+    w = draw(st.lists(st.sampled_from([v for v in _VOCAB if v.isalpha()]), min_size=4, max_size=12))
+    return " ".join(x.capitalize() for x in w)
+
+
+@st.composite
+def dump(draw: st.DrawFn) -> tuple[str, list[list[str]], list[str]]:
+    """A synthetic dump and what it was built from: each article's paragraphs and its headline."""
+    single = draw(st.booleans())
+    sep = "\n" if single else "\n\n"
+    n = draw(st.integers(1, 3))
+    paragraphs = draw(st.lists(sentence(), min_size=n, max_size=n * 6, unique=True))
+    cuts: list[int] = []
+    if n > 1 and len(paragraphs) >= n:
+        cuts = sorted(draw(st.lists(st.integers(1, len(paragraphs) - 1), min_size=n - 1, max_size=n - 1, unique=True)))
+    bounds = [0, *cuts, len(paragraphs)]
+    chunks, parts, titles = [], [], []
+    for a, b in itertools.pairwise(bounds):
+        body = paragraphs[a:b]
+        chunks.append(body)
+        title = draw(headline().filter(lambda t: t not in titles))
+        twice = draw(st.booleans())
+        captions = draw(st.lists(st.tuples(headline(), st.sampled_from(_CREDITS)), max_size=2))
+        furniture = draw(st.lists(st.sampled_from(_FURNITURE), max_size=3))
+        block = [f"{c} ({credit})" for c, credit in captions for _ in range(2)] + furniture
+        head = [title, *block] + ([title, *block[: 2 * len(captions)]] if twice else [])
+        inside = list(body)
+        if draw(st.booleans()) and len(inside) > 1:
+            inside.insert(draw(st.integers(1, len(inside) - 1)), draw(st.sampled_from(_FURNITURE)))
+        parts.append(sep.join(["\n".join(head), *inside]))
+        titles.append(title)
+    text = ("\n\n" if single else "\n\n\n\n").join(parts) + "\n"
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    return text, chunks, titles
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dump())
+def test_dump_property_never_loses_or_reorders_body(case: tuple[str, list[list[str]], list[str]]) -> None:
+    text, chunks, titles = case
+    got = split_dump(text)
+    assert _flat(got) == [p for chunk in chunks for p in chunk]
+    assert [a.title for a in got] == titles
+    assert [a.paragraphs for a in got] == [tuple(c) for c in chunks]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_dump_property_never_crashes_on_arbitrary_text(text: str) -> None:
+    got = split_dump(text)
+    lines = {line.strip() for line in text.replace("\ufeff", "").replace("\r", "\n").split("\n")}
+    for article in got:
+        assert isinstance(article, DumpArticle)
+        for para in article.paragraphs:
+            assert para and para in lines
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FURNITURE + ["", " ", "\t"]), sentence(), headline()), max_size=30))
+def test_dump_property_sentences_survive_any_mix(lines: list[str]) -> None:
+    got = _flat(split_dump("\n".join(lines)))
+    prose = [line for line in lines if line.endswith((".", "”", '"', "’"))]
+    # Every prose line is kept once in order, except reprints (whatever their quotes), which may be captions.
+    keys = [p.translate(str.maketrans("", "", '"“”’')) for p in prose]
+    unique = [p for p, k in zip(prose, keys) if keys.count(k) == 1]
+    assert [p for p in got if p in unique] == unique

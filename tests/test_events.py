@@ -1,0 +1,230 @@
+"""The events stage: PLOVER events from verbal and nominal triggers, their actors, flags, evidence and duplicates.
+
+Sentences are invented for these tests; they mirror the situations of the seed articles (a call for withdrawal,
+talks, an envoy sent to a capital, a refusal to disarm, airstrikes) without copying any report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.annotate import REGISTRY, load_builtin_stages
+from eventwire.annotate.event_patterns import load_lexicon, quad_class
+from eventwire.annotate.events import main_event
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article, Event
+
+
+@pytest.fixture(scope="module")
+def pipe(nlp: Language) -> Pipeline:
+    return Pipeline(nlp=nlp)
+
+
+def code(pipe: Pipeline, text: str, title: str | None = None, published: str | None = "2026-03-01") -> list[Event]:
+    doc = next(pipe.annotate([Article(id="t", text=text, title=title, published=published)]))
+    return list(doc.events)
+
+
+def countries(actors: tuple) -> list[str | None]:
+    return [a.country for a in actors]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "trigger", "source", "target"),
+    [
+        # a renewed call for a withdrawal: a REQUEST by whoever renewed it
+        (
+            "Canada has renewed its call for the withdrawal of foreign troops from Mali.",
+            "REQUEST",
+            "call",
+            ["CAN"],
+            None,
+        ),
+        # talks begun by two parties: CONSULT with a compound source, kept as a list
+        (
+            "Greece and Bulgaria began negotiating in Sofia on a new border agreement.",
+            "CONSULT",
+            "negotiating",
+            ["GRC", "BGR"],
+            [],
+        ),
+        # an envoy sent to a capital for talks: CONSULT aimed at the capital's country
+        ("The Egyptian president dispatched an envoy to Ankara for talks.", "CONSULT", "talks", ["EGY"], ["TUR"]),
+        # a refusal to lay down weapons: REJECT
+        ("Hamas refused to lay down its weapons.", "REJECT", "refused", ["PSE"], []),
+        # airstrikes as a nominal trigger under a light verb, aimed at the place they hit
+        ("Turkey carried out airstrikes in northern Iraq.", "ASSAULT", "airstrikes", ["TUR"], ["IRQ"]),
+        # verbal conflict: an accusation
+        ("India accused Pakistan of sheltering militants.", "ACCUSE", "accused", ["IND"], ["PAK"]),
+        # a threat whose complement decides the CAMEO code
+        ("Pakistan threatened to cut diplomatic ties with India.", "THREATEN", "threatened", ["PAK"], ["IND"]),
+        # passive voice: the by-agent is the source, the subject the target
+        ("The embassy in Baghdad was attacked by Iranian militiamen.", "ASSAULT", "attacked", ["IRN"], ["IRQ"]),
+        # compound actors signing: one event, both sources
+        ("France and Germany signed a trade treaty.", "SUPPORT", "signed", ["FRA", "DEU"], []),
+    ],
+)
+def test_events_code_type_trigger_and_actors(
+    pipe: Pipeline, text: str, etype: str, trigger: str, source: list[str], target: list[str] | None
+) -> None:
+    events = code(pipe, text)
+    ev = main_event(events, pipe.nlp(text))
+    assert ev is not None, events
+    assert (ev.type, ev.trigger.text) == (etype, trigger)
+    assert countries(ev.source) == source
+    if target is not None:
+        assert countries(ev.target) == target
+    assert ev.cameo and quad_class(ev.cameo) == ev.quad_class
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The weather was cold in Moscow on Tuesday.",
+        "Photo by John Smith / Reuters",
+        "The minister said the economy grew by two percent last year.",
+        "Officials in Rome expect more tourists this summer.",
+        "",
+    ],
+)
+def test_events_sentences_without_event_yield_none(pipe: Pipeline, text: str) -> None:
+    assert code(pipe, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "negated", "future", "hypothetical"),
+    [
+        ("Spain intends to hold talks with Morocco next month.", "AGREE", False, True, False),
+        ("Paris hopes to reach an agreement with Algeria.", "AGREE", False, False, True),
+        ("Japan did not attack China.", "ASSAULT", True, False, False),
+        # a refusal stated as a negated promise is a rejection, not a negated AGREE
+        ("Syria says it will not accept more refugees.", "REJECT", False, True, False),
+        ("Egypt hosted a visit by the Kenyan president.", "CONSULT", False, False, False),
+        # an expected act is future, not a threat by whoever expects it
+        ("Turkey is expected to attack Kurdish positions in Syria.", "ASSAULT", False, True, False),
+    ],
+)
+def test_events_flags_negation_future_hypothetical(
+    pipe: Pipeline, text: str, etype: str, negated: bool, future: bool, hypothetical: bool
+) -> None:
+    ev = main_event(code(pipe, text), pipe.nlp(text))
+    assert ev is not None
+    assert (ev.type, ev.negated, ev.future, ev.hypothetical) == (etype, negated, future, hypothetical)
+
+
+def test_events_expected_visit_is_future(pipe: Pipeline) -> None:
+    text = "The talks follow an expected visit by the Kenyan president to Cairo."
+    visits = [e for e in code(pipe, text) if e.trigger.text == "visit"]
+    assert len(visits) == 1 and visits[0].future and visits[0].type == "CONSULT"
+    assert countries(visits[0].source) == ["KEN"]
+
+
+def test_events_keep_evidence_spans(pipe: Pipeline) -> None:
+    text = "Earlier talks failed. Turkey carried out airstrikes in northern Iraq."
+    (ev,) = [e for e in code(pipe, text) if e.type == "ASSAULT"]
+    assert text[ev.trigger.start : ev.trigger.end] == ev.trigger.text == "airstrikes"
+    assert (
+        text[ev.sentence.start : ev.sentence.end]
+        == ev.sentence.text
+        == "Turkey carried out airstrikes in northern Iraq."
+    )
+    assert ev.sentence.field == ev.trigger.field == "text"
+    for actor in ev.source + ev.target:
+        assert actor.start is not None and text[actor.start : actor.end] == actor.text
+
+
+def test_events_repeated_in_body_stored_once_with_both_mentions(pipe: Pipeline) -> None:
+    sentence = "Canada renewed its call for the withdrawal of foreign troops from Mali."
+    text = f"{sentence} Diplomats met in Bamako on Monday. {sentence}"
+    calls = [e for e in code(pipe, text) if e.type == "REQUEST"]
+    assert len(calls) == 1
+    assert [m.start for m in calls[0].mentions] == [0, text.rindex(sentence)]
+
+
+def test_events_headline_mention_joins_body_event(pipe: Pipeline) -> None:
+    text = "Canada renewed its call for the withdrawal of foreign troops from Mali on Monday."
+    title = "Canada renews its call for the withdrawal of foreign troops from Mali"
+    calls = [e for e in code(pipe, text, title=title) if e.type == "REQUEST"]
+    assert len(calls) == 1
+    fields = [m.field for m in calls[0].mentions]
+    assert fields == ["text", "title"]
+    assert calls[0].mentions[1].text == title
+
+
+@pytest.mark.parametrize(
+    ("published", "date", "precision"), [("2026-03-01T10:00:00Z", "2026-03-01", "day"), (None, None, None)]
+)
+def test_events_date_falls_back_to_publication_day(
+    pipe: Pipeline, published: str | None, date: str | None, precision: str | None
+) -> None:
+    (ev,) = code(pipe, "India accused Pakistan of sheltering militants.", published=published)
+    assert (ev.date, ev.date_precision) == (date, precision)
+
+
+def test_events_place_from_the_clause(pipe: Pipeline) -> None:
+    (ev,) = [
+        e for e in code(pipe, "Greece and Bulgaria began negotiating in Sofia on a border deal.") if e.type == "CONSULT"
+    ]
+    assert ev.place is not None and ev.place.country == "BGR"
+
+
+def test_events_stage_is_registered_after_actors() -> None:
+    load_builtin_stages()
+    spec = REGISTRY["events"]
+    assert spec.adds == "events" and spec.needs == ("actors",)
+
+
+def test_events_lexicon_codes_all_map_to_plover() -> None:
+    lex = load_lexicon()
+    codes = set(lex.verbs.values()) | set(lex.nouns.values()) | set(lex.combine.values())
+    codes |= {c for pats in lex.verb_objects.values() for _w, c in pats}
+    codes |= {f.code for f in lex.frames.values() if f.code}
+    unmapped = sorted(c for c in codes if lex.plover_of(c) is None)
+    assert unmapped == []
+    assert {lex.plover_of(c).type for c in codes} <= {  # type: ignore[union-attr]
+        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    }  # fmt: skip
+
+
+def test_events_cameo_plover_table_agrees_with_official_file(shared: Path) -> None:
+    official = shared / "eval" / "plover" / "CAMEO2PLOVER-2021.txt"
+    if not official.exists():
+        pytest.skip(f"official table not found at {official}")
+    rows: dict[str, tuple[str, str | None, str | None]] = {}
+    for line in official.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(\d{3,4}):\s*([^#]*)", line)
+        if m:
+            parts = [p.strip() for p in m.group(2).split(",")] + ["", ""]
+            rows[m.group(1)] = (parts[0], parts[1] or None, " ".join(parts[2].split()) or None)
+    lex = load_lexicon()
+    assert set(rows) == set(lex.official)
+    ours = {c: (lex.plover[c].type, lex.plover[c].mode, lex.plover[c].context) for c in lex.official}
+    assert ours == rows
+
+
+def test_events_eval_scores_gold_records(tmp_path: Path) -> None:
+    from eventwire.evaluate import load_evaluators
+
+    gold = [
+        {"id": "header", "event": "DOCUMENT"},
+        {"id": "a", "event": "DEMAND", "text": "Canada demanded the withdrawal of Russian troops.",
+         "source": [{"actorText": "Canada", "code": "CAN"}], "target": [{"actorText": "Russian", "code": "RUS"}]},
+        {"id": "b", "event": "FIGHT", "text": "Turkey carried out airstrikes in northern Iraq.",
+         "source": [{"actorText": "Turkey", "code": "TUR"}], "target": [{"actorText": "Iraq", "code": "IRQ"}]},
+        {"id": "c", "event": "AGREE", "text": "The weather was cold in Moscow on Tuesday.",
+         "source": [{"actorText": "Russia", "code": "RUS"}], "target": ""},
+    ]  # fmt: skip
+    path = tmp_path / "gsr.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    report = load_evaluators()["plover"].run(path)
+    assert report.size == 3
+    assert report.metrics["type_accuracy"] == pytest.approx(2 / 3)
+    assert report.metrics["precision"] == 1.0
+    assert report.metrics["coded_share"] == pytest.approx(2 / 3)
+    assert report.details["baseline"]["type_accuracy"] == pytest.approx(1 / 3)

@@ -1,0 +1,139 @@
+"""The places stage and its gazetteer, on the real spaCy model: resolution, context, regions, and what is no place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.evaluate.geo import km, read_gwn
+from eventwire.gazetteer import load_gazetteer, normalize
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article, Place
+
+
+@pytest.fixture(scope="module")
+def pipe(nlp: Language) -> Pipeline:
+    return Pipeline(nlp=nlp, stages=["entities", "places"])
+
+
+def places_of(pipe: Pipeline, text: str) -> list[Place]:
+    (doc,) = pipe.annotate([Article(id="t", text=text)])
+    return list(doc.places)
+
+
+def test_places_gazetteer_has_countries_states_and_towns() -> None:
+    gaz = load_gazetteer()
+    (lebanon,) = [e for e in gaz.lookup("Lebanon") if e.feature == "PCLI"]
+    assert (lebanon.country, lebanon.geonames_id) == ("LBN", 272103)
+    (texas,) = [e for e in gaz.lookup("Texas") if e.feature == "ADM1"]
+    assert (texas.country, texas.geonames_id) == ("USA", 4736286)
+    assert any(e.country == "LBY" and e.population > 100_000 for e in gaz.lookup("Sabha"))
+    assert gaz.demonyms[normalize("Lebanese")] == "LBN"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "feature"),
+    [
+        ("Protesters gathered in Beirut on Friday.", "Beirut", "LBN", "PPLC"),
+        ("Officials in the USA denied the report.", "USA", "USA", "PCLI"),
+        ("He grew up in Paris, Texas, before moving to Dallas.", "Paris", "USA", None),
+        ("She flew to Paris for talks with French officials.", "Paris", "FRA", "PPLC"),
+        ("Russia and Georgia fought a war in 2008, and Tbilisi still blames Moscow.", "Georgia", "GEO", "PCLI"),
+        (
+            "Voters in Atlanta, Savannah and Augusta decide who wins Georgia, a state Biden carried.",
+            "Georgia",
+            "USA",
+            "ADM1",
+        ),
+        ("Fighters moved from Tripoli to Benghazi as the Libyan crisis deepened.", "Tripoli", "LBY", None),
+    ],
+)
+def test_places_resolves_by_population_and_context(
+    pipe: Pipeline, text: str, mention: str, country: str, feature: str | None
+) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == mention or p.name == mention]
+    assert found, f"no place for {mention!r}"
+    assert found[0].country == country
+    if feature:
+        assert found[0].feature == feature
+    assert found[0].lat is not None and found[0].geonames_id is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "country"),
+    [
+        ("Israeli jets struck villages in southern Lebanon overnight.", "southern Lebanon", "LBN"),
+        ("Crowds filled Beirut's southern suburbs for the speech.", "Beirut's southern suburbs", "LBN"),
+        ("Mines were cleared on the outskirts of Tripoli, the Libyan capital.", "the outskirts of Tripoli", "LBY"),
+    ],
+)
+def test_places_region_phrases_span_the_phrase(pipe: Pipeline, text: str, phrase: str, country: str) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == phrase]
+    assert found and found[0].country == country
+    assert text[found[0].start : found[0].end] == phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Lebanese army deployed more troops.",
+        "Russian officials declined to comment on the talks.",
+        "The meeting ended without agreement on Tuesday afternoon.",
+        "Nelson said the vote had been fair.",
+        "We may march on Sunday if the police agree.",
+    ],
+)
+def test_places_no_place_in_demonyms_people_and_common_words(pipe: Pipeline, text: str) -> None:
+    assert places_of(pipe, text) == []
+
+
+def test_places_offsets_index_the_article_text(pipe: Pipeline) -> None:
+    text = "RALEIGH, N.C. (AP) - Flooding hit homes in Wilmington and parts of South Carolina, officials in Washington said."
+    places = places_of(pipe, text)
+    assert {p.name for p in places} >= {"Raleigh", "Wilmington", "South Carolina"}
+    for p in places:
+        assert text[p.start : p.end] == p.text
+
+
+def test_places_seed_articles_on_the_map(pipe: Pipeline, shared: Path) -> None:
+    seed = (shared / "seed.txt").read_text(encoding="utf-8")
+    # The seed holds two stories; each is its own article, as ingest would make them.
+    cut = seed.index("Hezbollah Says Refuses")
+    libya, lebanon = places_of(pipe, seed[:cut]), places_of(pipe, seed[cut:])
+    by_name = {p.text: p.country for p in libya}
+    assert by_name.get("Tripoli") == "LBY" and by_name.get("Sabha") == "LBY" and by_name.get("Moscow") == "RUS"
+    assert any(p.name == "Beirut" and p.country == "LBN" for p in lebanon)
+    assert not any(p.country not in {"LBY", "RUS", "USA", "TUR", None} for p in libya if p.text != "Washington")
+
+
+def test_places_read_gwn_parses_rootless_xml(tmp_path: Path) -> None:
+    xml = tmp_path / "gwn.xml"
+    xml.write_text(
+        '<?xml version="1.0" ?>\n<article file="7"><title>t</title><text>Rain fell on Oslo.</text><toponyms>'
+        "<toponym><extractedName>Oslo</extractedName><type>Literal</type><start>13</start><end>17</end>"
+        "<geonamesID>3143244</geonamesID><latitude>59.91</latitude><longitude>10.75</longitude></toponym>"
+        "<toponym><extractedName>nowhere</extractedName><type>Literal</type><start>0</start><end>4</end>"
+        "<geonamesID/><latitude/><longitude/></toponym></toponyms></article>\n</articles>\n",
+        encoding="utf-8",
+    )
+    ((article, gold),) = list(read_gwn(xml))
+    assert [g.text for g in gold] == ["Oslo"] and article.text[13:17] == "Oslo" and gold[0].geonames_id == 3143244
+    assert km(59.91, 10.75, 59.91, 10.75) == 0.0 and 150 < km(0, 0, 0, 1.5) < 170
+
+
+@pytest.mark.slow
+def test_places_gazetteer_cache_is_written_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire import gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gazetteer.load_gazetteer.cache_clear()
+    try:
+        first = gazetteer.load_gazetteer()
+        (cached,) = (tmp_path / "eventwire").glob("*.pickle")
+        gazetteer.load_gazetteer.cache_clear()
+        assert len(gazetteer.load_gazetteer()) == len(first)
+        assert cached.stat().st_size > 1_000_000
+    finally:
+        gazetteer.load_gazetteer.cache_clear()

@@ -1,0 +1,296 @@
+"""The quotes stage (direct and reported speech, cue, speaker) and its PolNeAR scorer, on invented sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.annotate import REGISTRY, load_builtin_stages
+from eventwire.annotate.quotes import extract_quotes, find_quoted
+from eventwire.errors import UsageError
+from eventwire.evaluate.quotes import read_brat, score
+from eventwire.records import Actor, Mention, Quote
+
+
+def quotes_of(nlp: Language, text: str, actors: list[Actor] | None = None) -> list[Quote]:
+    doc = nlp(text)
+    entities = [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    return list(extract_quotes(doc, entities, actors))
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "cue", "speaker"),
+    [
+        (
+            "“We will rebuild the bridge by spring,” Mayor Elena Varga said on Tuesday.",
+            "We will rebuild the bridge by spring",
+            "said",
+            "Elena Varga",
+        ),
+        (
+            "Asked about the strike, Elena Varga said: “The workers deserve better pay.”",
+            "The workers deserve better pay.",
+            "said",
+            "Elena Varga",
+        ),
+        (
+            '"Talks will resume next week," said Foreign Minister Piet Olsen.',
+            "Talks will resume next week",
+            "said",
+            "Piet Olsen",
+        ),
+        (
+            "“The harbour stays closed,” Captain Ivo Brandt told reporters.",
+            "The harbour stays closed",
+            "told",
+            "Ivo Brandt",
+        ),
+        ("“Nobody will be left behind.” ― Senator Lena Moreau.", "Nobody will be left behind.", "―", "Lena Moreau"),
+    ],
+)
+def test_quotes_direct_cue_and_speaker(nlp: Language, text: str, content: str, cue: str, speaker: str) -> None:
+    (quote,) = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    assert quote.text == content == text[quote.start : quote.end]
+    assert quote.cue == cue
+    assert quote.speaker is not None and quote.speaker.name is not None and speaker in quote.speaker.name
+
+
+def test_quotes_direct_pieces_share_cue_and_speaker(nlp: Language) -> None:
+    text = "“The dam is safe,” engineer Karl Hoff said. “We checked it twice this week.”"
+    direct = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["The dam is safe", "We checked it twice this week."]
+    assert len({q.cue_start for q in direct}) == 1
+    assert all(q.speaker is not None and q.speaker.name == "Karl Hoff" for q in direct)
+
+
+def test_quotes_direct_quote_runs_over_paragraphs(nlp: Language) -> None:
+    text = (
+        "Governor Ana Silva spoke after the vote.\n\n"
+        "“The budget protects schools and hospitals.\n\n"
+        "“It also cuts waste,” Silva said."
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["The budget protects schools and hospitals.", "It also cuts waste"]
+    assert all(q.speaker is not None and q.speaker.name == "Ana Silva" for q in direct)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "speaker"),
+    [
+        (
+            "Defence Minister Tomas Ruel said that the army would withdraw from the border.",
+            "said",
+            "that the army would withdraw from the border",
+            "Tomas Ruel",
+        ),
+        (
+            "Tomas Ruel told reporters the army would withdraw from the border.",
+            "told",
+            "the army would withdraw from the border",
+            "Tomas Ruel",
+        ),
+        (
+            "Tomas Ruel warned that the ceasefire could collapse within days.",
+            "warned",
+            "that the ceasefire could collapse within days",
+            "Tomas Ruel",
+        ),
+        (
+            "Tomas Ruel acknowledged the delays but asserted that the plan is on track.",
+            "asserted",
+            "that the plan is on track",
+            "Tomas Ruel",
+        ),
+        (
+            "Tomas Ruel announced that elections will be held in May.",
+            "announced",
+            "that elections will be held in May",
+            "Tomas Ruel",
+        ),
+        (
+            "According to Tomas Ruel, twelve soldiers were wounded in the attack.",
+            "According to",
+            "twelve soldiers were wounded in the attack.",
+            "Tomas Ruel",
+        ),
+    ],
+)
+def test_quotes_indirect_content_is_the_complement(
+    nlp: Language, text: str, cue: str, content: str, speaker: str
+) -> None:
+    found = [q for q in quotes_of(nlp, text) if q.cue == cue]
+    assert len(found) == 1
+    (quote,) = found
+    assert quote.kind == "indirect"
+    assert quote.text == content
+    assert quote.speaker is not None and quote.speaker.name == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices rose sharply in March.",
+        "The film “Northern Lights” opened in three cities.",
+        "She wore a “lucky” scarf to the match.",
+        "The army shelled the village overnight.",
+        "He said nothing.",
+        "",
+    ],
+)
+def test_quotes_nothing_without_speech(nlp: Language, text: str) -> None:
+    assert quotes_of(nlp, text) == []
+
+
+def test_quotes_he_said_resolves_to_last_person(nlp: Language) -> None:
+    text = "Opposition leader Marta Kovac met farmers in the north. She said the harvest had failed."
+    (quote,) = quotes_of(nlp, text)
+    assert quote.speaker is not None
+    assert (quote.speaker.text, quote.speaker.name) == ("She", "Marta Kovac")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Amnesty International published a report on Monday. The group said that prisoners had been beaten.",
+            "Amnesty International",
+        ),
+        (
+            "The United Nations Children’s Fund opened a clinic. The agency said it needs more funding.",
+            "The United Nations Children’s Fund",
+        ),
+    ],
+)
+def test_quotes_the_group_said_resolves_to_organisation(nlp: Language, text: str, name: str) -> None:
+    (quote,) = quotes_of(nlp, text)
+    assert quote.speaker is not None and quote.speaker.name == name
+
+
+def test_quotes_surname_resolves_to_full_name(nlp: Language) -> None:
+    text = "Police chief Omar Haddad visited the port. Haddad said that the smugglers had fled."
+    (quote,) = quotes_of(nlp, text)
+    assert quote.speaker is not None and quote.speaker.name == "Omar Haddad"
+
+
+def test_quotes_speaker_takes_actor_from_actors_layer(nlp: Language) -> None:
+    text = "He said that the talks had failed."
+    actor = Actor(text="He", name="Naim Qassem", country="LBN", sector="REB", code="LBNREB", start=0, end=2, id="e3")
+    (quote,) = quotes_of(nlp, text, actors=[actor])
+    assert quote.speaker is not None
+    assert (quote.speaker.name, quote.speaker.country, quote.speaker.code, quote.speaker.id) == (
+        "Naim Qassem",
+        "LBN",
+        "LBNREB",
+        "e3",
+    )
+    assert (quote.speaker.start, quote.speaker.end) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("“One,” he said.", ["One,"]),
+        ('"One," he said. "Two."', ["One,", "Two."]),
+        ("''One,'' he said.", ["One,"]),
+        ("“Open\n\n“still open” closed.", ["Open", "still open"]),
+        ("No marks at all.", []),
+        ("A stray ” mark.", []),
+    ],
+)
+def test_quotes_find_quoted_marks(text: str, spans: list[str]) -> None:
+    assert [text[s.start : s.end] for s in find_quoted(text)] == spans
+
+
+def test_quotes_stage_is_registered_after_entities() -> None:
+    load_builtin_stages()
+    assert REGISTRY["quotes"].adds == "quotes"
+    assert REGISTRY["quotes"].needs == ("entities",)
+
+
+def test_quotes_seed_qassem_direct_quotes(nlp: Language, shared: Path) -> None:
+    seed = shared / "seed.txt"
+    if not seed.is_file():
+        pytest.skip(f"{seed} not found")
+    text = seed.read_text(encoding="utf-8")
+    direct = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    first = [q for q in direct if q.cue_start is not None and text.startswith("said in his", q.cue_start)]
+    second = [q for q in direct if q.cue_start is not None and text.startswith("said:", q.cue_start)]
+    assert first and second
+    for q in first + second:
+        assert q.speaker is not None and q.speaker.name == "Naim Qassem"
+        assert q.speaker.text == "Qassem"
+    # The paragraph's second quoted stretch has no cue of its own: it is the same speaker's.
+    assert len(first) == 2
+
+
+# A tiny BRAT pair of our own, in PolNeAR's layout (attributions/ and text/, annotator tag in the file name).
+GOLD_TEXT = "“The port reopens Monday,” Ruel said.\nRuel said that ships will wait.\n"
+GOLD_ANN = (
+    "T1\tContent 0 26\t“The port reopens Monday,”\n"
+    "T2\tSource 27 31\tRuel\n"
+    "T3\tCue 32 36\tsaid\n"
+    "T4\tAttribution 32 36\tsaid\n"
+    "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2\n"
+    "T5\tSource 38 42\tRuel\n"
+    "T6\tCue 43 47\tsaid\n"
+    "T7\tContent 48 69\tthat ships will wait.\n"
+    "T8\tAttribution 43 47\tsaid\n"
+    "E2\tAttribution:T8 Content:T7 Cue:T6 Source:T5\n"
+)
+
+
+def _write_gold(tmp_path: Path) -> Path:
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "port.txt").write_text(GOLD_TEXT, encoding="utf-8")
+    (tmp_path / "attributions" / "port_ab12.ann").write_text(GOLD_ANN, encoding="utf-8")
+    return tmp_path
+
+
+def test_quotes_read_brat_classifies_direct_by_marks(tmp_path: Path) -> None:
+    (doc,) = read_brat(_write_gold(tmp_path))
+    assert [a.direct for a in doc.attributions] == [True, False]
+    assert doc.attributions[1].source == ((38, 42),)
+
+
+@pytest.mark.parametrize(
+    ("predicted", "f1", "speaker"),
+    [
+        # Both contents found (words only: marks and the leading "that" do not decide), speakers right.
+        (
+            [
+                Quote("The port reopens Monday", 1, 24, "direct", "said", Actor("Ruel", start=27, end=31), 32, 36),
+                Quote("ships will wait", 53, 68, "indirect", "said", Actor("Ruel", start=38, end=42), 43, 47),
+            ],
+            1.0,
+            1.0,
+        ),
+        # One content, speaker resolved by name rather than by span.
+        (
+            [
+                Quote(
+                    "ships will wait", 53, 68, "indirect", "said", Actor("he", name="Ivo Ruel", start=0, end=2), 43, 47
+                )
+            ],
+            2 / 3,
+            1.0,
+        ),
+        # A content too short to overlap half the gold words is no match.
+        ([Quote("wait", 64, 68, "indirect", "said", None, 43, 47)], 0.0, 0.0),
+        ([], 0.0, 0.0),
+    ],
+)
+def test_quotes_score_matches_by_word_overlap(
+    tmp_path: Path, predicted: list[Quote], f1: float, speaker: float
+) -> None:
+    docs = read_brat(_write_gold(tmp_path))
+    metrics, _ = score(docs, [predicted])
+    assert metrics["content_f1"] == pytest.approx(f1, abs=1e-3)
+    assert metrics["speaker_accuracy"] == pytest.approx(speaker, abs=1e-3)
+
+
+def test_quotes_read_brat_rejects_folder_without_pairs(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^--gold .*: no \.ann file with its \.txt found$"):
+        read_brat(tmp_path)
