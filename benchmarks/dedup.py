@@ -2,25 +2,29 @@
 with dedup on versus off over the same articles.
 
     python benchmarks/dedup.py ../shared/corpus/bbc [--per-kind 100] [--limit N] [--runs 3]
-                               [--pipeline blank|entities] [--seed 7]
+                               [--pipeline blank|entities] [--seed 7] [--scale N]
 
 The corpus is a folder of "headline, blank line, body" files in section folders (e.g. BBC: business, politics...).
 1. Originals: every article, less corpus-internal near-duplicates (pairs whose exact shingle sets have Jaccard
    >= 0.5 or containment >= 0.7; one of each group is kept, the count is printed), in a seeded random order, each
    with a random 2005 date and source "BBC".
 2. Copies: for each edit kind, ``--per-kind`` distinct originals get one edited copy from another outlet, dated the
-   same day or the next, inserted at a random later point of the stream. Kinds: headline (new headline only),
-   drop (paragraphs after the lead removed until 20-45% of the words are gone), add (1-3 paragraphs of an unrelated article of the same section, plus a
-   local paragraph), reorder (sentences shuffled across the body), furniture (share counts, "Advertisement",
-   a photo caption with credit, "Read more" and copyright lines), combined (new headline, one paragraph dropped,
-   ~15% of words dropped, sentences of each paragraph reordered, furniture). An "exact" copy (same headline and body) collapses by id and
-   is reported apart, and so is a stress kind outside "overall": drop-heavy (60-85% of the words removed).
+   same day or the next, inserted at a random later point of the stream. Kinds: headline (new headline only), drop
+   (paragraphs after the lead removed until 20-45% of the words are gone), add (1-3 paragraphs of an unrelated
+   article of the same section, at most 30% of its words, plus a local paragraph), reorder (sentences shuffled
+   across the body), furniture (share counts, "Advertisement", a photo caption with credit, "Read more" and
+   copyright lines), combined (new headline, ~15% of words dropped, sentences of each paragraph reordered,
+   furniture). An "exact" copy (same headline and body) collapses by id and is reported apart, and so is a stress
+   kind outside "overall": drop-heavy (60-85% of the words removed).
 3. Everything else in the stream is an unrelated article; those of the same section are the hard negatives.
    Precision = correct links / links made (a link from an original, or from a copy to the wrong article, is wrong);
    recall = copies linked to their original / copies.
 4. Throughput: the same JSON Lines file ingested into fresh databases with eventwire.run.ingest, dedup on and off,
    alternating, ``--runs`` times each; medians. ``--pipeline blank`` parses with spaCy's bare English tokenizer and
    no stages (isolates the store and dedup); ``--pipeline entities`` uses en_core_web_sm with the entities stage.
+   Articles/s per quarter of the stream show whether the n-th article costs what the first did.
+5. ``--scale N``: the same stream, dedup on, ingested into a database whose bucket index already holds N synthetic
+   originals, against the median of the runs above on an empty one.
 """
 
 from __future__ import annotations
@@ -244,14 +248,18 @@ def score(db: Path, stream: list[dict], gold: dict[str, tuple[str, str]]) -> dic
     correct: Counter[str] = Counter()
     made: Counter[str] = Counter()
     wrong_from_originals = 0
+    titles = {r["id"]: r["title"] for r in stream}
     for article_id, (root, matched) in links.items():
         if article_id in gold:
             kind, original = gold[article_id]
             made[kind] += 1
             if original in (root, matched):
                 correct[kind] += 1
+                continue
         else:
             wrong_from_originals += 1
+        print(f"wrong link: {gold.get(article_id, ('original',))[0]} {titles.get(article_id)!r} -> "
+              f"{titles.get(matched)!r}")
     table: dict[str, dict[str, float]] = {}
     for kind in (*KINDS, *STRESS):
         n = copies[kind]
@@ -269,6 +277,35 @@ def score(db: Path, stream: list[dict], gold: dict[str, tuple[str, str]]) -> dic
     return table
 
 
+def prefill(db: Path, originals: int, seed: int) -> None:
+    """A database whose bucket index already holds ``originals`` synthetic originals (32 random buckets each,
+    written in key order), to time an article arriving after them. Their buckets never match real text."""
+    import numpy as np
+
+    from eventwire.stories import StorySettings
+
+    bands = StorySettings().bands
+    rng = np.random.default_rng(seed)
+    with open_store(db) as store:
+        store.conn.execute("BEGIN")
+        step = 100_000
+        for first in range(0, originals, step):
+            n = min(step, originals - first)
+            buckets = rng.integers(-(2**63), 2**63 - 1, size=(n, bands), dtype=np.int64)
+            ids = [f"synthetic{first + i:09d}" for i in range(n)]
+            rows = sorted((int(b), band, ids[i]) for i in range(n) for band, b in enumerate(buckets[i].tolist()))
+            store.conn.executemany("INSERT INTO lsh_buckets (bucket, band, article_id) VALUES (?, ?, ?)", rows)
+        store.conn.execute("COMMIT")
+
+
+def by_quarter(stamps: list[float]) -> list[int]:
+    """Articles per second in each quarter of a run: flat when the n-th article costs what the first did."""
+    q = len(stamps) // 4
+    if q < 2:
+        return []
+    return [round(q / max(1e-9, stamps[min((i + 1) * q, len(stamps) - 1)] - stamps[i * q])) for i in range(4)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="folder of articles in section folders (e.g. ../shared/corpus/bbc)")
@@ -277,6 +314,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="throughput runs per mode (0: skip throughput)")
     parser.add_argument("--pipeline", choices=("blank", "entities"), default="blank")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scale", type=int, default=0, metavar="N",
+                        help="also time dedup-on ingest into a database already holding N synthetic originals")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"Error: {args.corpus}: not a folder", file=sys.stderr)
@@ -313,15 +352,40 @@ def main() -> int:
             on_times: list[float] = []
             off_times: list[float] = []
             for run in range(args.runs):
+                quarters = {}
                 for dedup, times in ((True, on_times), (False, off_times)):
                     target = Path(tmp) / f"t{run}-{int(dedup)}.db"
+                    stamps: list[float] = []
+
+                    def stamp(_n: int, stamps: list[float] = stamps) -> None:
+                        stamps.append(time.perf_counter())
+
                     start = time.perf_counter()
-                    ingest([str(data)], target, pipeline=pipeline, dedup=dedup)
+                    ingest([str(data)], target, pipeline=pipeline, dedup=dedup, on_progress=stamp)
                     times.append(time.perf_counter() - start)
-                    target.unlink()
-                print(f"run {run + 1}: dedup on {on_times[-1]:.1f}s, off {off_times[-1]:.1f}s")
+                    quarters[dedup] = by_quarter(stamps)
+                    for leftover in Path(tmp).glob(f"t{run}-{int(dedup)}.db*"):
+                        leftover.unlink()
+                print(f"run {run + 1}: dedup on {on_times[-1]:.1f}s, off {off_times[-1]:.1f}s; articles/s by quarter "
+                      f"of the stream: on {quarters[True]}, off {quarters[False]}")
             n = len(stream) - exact
             on, off = statistics.median(on_times), statistics.median(off_times)
+            if args.scale:
+                big = Path(tmp) / "scale.db"
+                start = time.perf_counter()
+                prefill(big, args.scale, args.seed)
+                print(f"prefilled {args.scale:,} synthetic originals ({args.scale * 32:,} bucket rows) in "
+                      f"{time.perf_counter() - start:.0f}s")
+                late: list[float] = []
+
+                def stamp_late(_n: int) -> None:
+                    late.append(time.perf_counter())
+
+                start = time.perf_counter()
+                ingest([str(data)], big, pipeline=pipeline, on_progress=stamp_late)
+                took = time.perf_counter() - start
+                print(f"dedup on after {args.scale:,} originals: {took:.1f}s = {(len(stream) - exact) / took:.0f} "
+                      f"articles/s; by quarter {by_quarter(late)}")
             print(f"pipeline {args.pipeline}: median dedup on {on:.1f}s = {n / on:.0f} articles/s; "
                   f"off {off:.1f}s = {n / off:.0f} articles/s; on/off time ratio {on / off:.3f}; "
                   f"dedup cost {(on - off) / n * 1000:.2f} ms/article")

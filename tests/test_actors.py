@@ -19,8 +19,9 @@ from eventwire.pipeline import Pipeline
 from eventwire.records import Actor, Article
 
 # The share of gold source/target actor spans (PLOVER gold standard records) that an actor of the gold country
-# overlaps. Measured 0.854 on 2026-11-28; raise it when the mechanism improves, never lower it quietly.
-GOLD_COVERAGE_FLOOR = 0.83
+# overlaps. Measured 0.860 (283 of 329) on 2026-11-28 with en_core_web_sm 3.8; raise it when the mechanism
+# improves, never lower it quietly.
+GOLD_COVERAGE_FLOOR = 0.85
 
 
 def actors(nlp: Language, text: str, published: str | None = None) -> list[Actor]:

@@ -137,7 +137,7 @@ def test_ingest_bad_files_get_one_line(tmp_path: Path, name: str, content: bytes
 def test_ingest_missing_path_and_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     _, errors = read([str(tmp_path / "nope.txt"), str(tmp_path / "empty")])
-    assert errors == [f"{tmp_path / 'nope.txt'}: no such file or directory", f"{tmp_path / 'empty'}: directory has no files"]
+    assert errors == [f"{tmp_path / 'nope.txt'}: no such file or directory", f"{tmp_path / 'empty'}: directory has no files to read (.txt, .html, .jsonl, .json, .csv, or no extension)"]
 
 
 def test_ingest_directory_is_read_recursively_in_order(tmp_path: Path) -> None:
@@ -145,6 +145,8 @@ def test_ingest_directory_is_read_recursively_in_order(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "b" / "2.jsonl", [{"id": "two", "text": "Two."}])
     write_jsonl(tmp_path / "1.jsonl", [{"id": "one", "text": "One."}])
     write_jsonl(tmp_path / ".hidden.jsonl", [{"id": "hidden", "text": "No."}])
+    (tmp_path / "README.md").write_text("# Notes about this folder\n\nNot an article.\n")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")
     articles, errors = read([str(tmp_path)])
     assert [a.id for a in articles] == ["one", "two"] and errors == []
 

@@ -65,6 +65,13 @@ def test_quotes_direct_pieces_share_cue_and_speaker(nlp: Language) -> None:
     assert all(q.speaker is not None and q.speaker.name == "Karl Hoff" for q in direct)
 
 
+def test_quotes_direct_quote_broken_by_its_cue(nlp: Language) -> None:
+    text = "“Every delay costs lives,” Dr. Nadia Perrin said, pointing at the map, “and the roads are still shut.”"
+    direct = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["Every delay costs lives", "and the roads are still shut."]
+    assert all(q.speaker is not None and q.speaker.name == "Nadia Perrin" for q in direct)
+
+
 def test_quotes_direct_quote_runs_over_paragraphs(nlp: Language) -> None:
     text = (
         "Governor Ana Silva spoke after the vote.\n\n"

@@ -73,6 +73,7 @@ def test_store_event_rows_round_trip(tmp_path: Path) -> None:
         (Query(search="round 2"), ["art2"]),
         (Query(search="Vienna", limit=1), ["art3"]),
         (Query(search="nowhere"), []),
+        (Query(search="Vienna\x00 round"), ["art3", "art2", "art1"]),
         (Query(search='"; DROP TABLE articles; --'), []),
         (Query(source="' OR 1=1 --"), []),
     ],

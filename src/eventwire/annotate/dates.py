@@ -844,6 +844,8 @@ def _merge_clock(refs: list[TimeRef], text: str) -> list[TimeRef]:
     return out
 
 
+# A full stop that ends a sentence, not the one in "a.m." or "Jan.".
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s+[A-Z]")
 _ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d")
 _CLOCK_VALUE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
@@ -858,14 +860,14 @@ def _date_clocks(refs: list[TimeRef], text: str, anchor: date) -> list[TimeRef]:
             continue
         day = None
         for prev in reversed(out[:i]):
-            if ref.start - prev.end > 150 or re.search(r"[.!?]\s", text[prev.end : ref.start]):
+            if ref.start - prev.end > 150 or _SENTENCE_BREAK.search(text[prev.end : ref.start]):
                 break
             if _is_day(prev, today):
                 day = prev
                 break
         if day is None:
             for nxt in out[i + 1 :]:
-                if nxt.start - ref.end > 40 or re.search(r"[.!?;]\s", text[ref.end : nxt.start]):
+                if nxt.start - ref.end > 40 or _SENTENCE_BREAK.search(text[ref.end : nxt.start]):
                     break
                 if _is_day(nxt, today):
                     day = nxt

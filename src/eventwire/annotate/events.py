@@ -465,12 +465,15 @@ class EventCoder:
             return None
         trig = steps[kind_top].tok
         sent = trig.sent
+        # The sentence as evidence, without the paragraph break spaCy keeps in its last token.
+        text = sent.text.rstrip()
+        sentence = Span(sent.start_char, sent.start_char + len(text), text, field)
         event = Event(
             type=final.type,
             mode=final.mode,
             cameo=code,
             quad_class=quad_class(code),
-            sentence=Span(sent.start_char, sent.end_char, sent.text, field),
+            sentence=sentence,
             trigger=Span(trig.idx, trig.idx + len(trig.text), trig.text, field),
             source=source,
             target=target,
@@ -478,7 +481,7 @@ class EventCoder:
             hypothetical=hypo,
             future=future,
             confidence=round(conf - (0.0 if source else 0.2), 2),
-            mentions=(Span(sent.start_char, sent.end_char, sent.text, field),),
+            mentions=(sentence,),
         )
         top = steps[-1].tok
         depth = sum(1 for _ in top.ancestors)
@@ -688,7 +691,9 @@ def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int])
     s, e = ev.sentence.start, ev.sentence.end
     date, precision = None, None
     for t in ctx.layers.get("dates", ()):
-        if isinstance(t, TimeRef) and s <= t.start and t.end <= e and t.value and _in_clause(doc, t.start, chain):
+        # Only a point in time dates an event: "for six weeks" (DURATION) or "every week" (SET) do not.
+        if (isinstance(t, TimeRef) and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()
+                and s <= t.start and t.end <= e and _in_clause(doc, t.start, chain)):
             date, precision = t.value, t.precision
             break
     if date is None and ctx.article.published:

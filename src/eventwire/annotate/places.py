@@ -72,7 +72,11 @@ _DIRECTIONS = (
 _SUFFIXES = (" province", " governorate", " region", " district", " state", " city", " area")
 _DIVISION_SUFFIXES = frozenset({" province", " governorate", " region", " district", " state"})
 _BROAD = frozenset({COUNTRY, ADMIN1, ADMIN2, CONTINENT, REGION})
-_GENERIC = frozenset({"the", "of", "and", "city", "state", "county", "new", "north", "south", "east", "west"})
+_GENERIC = frozenset(
+    {"the", "of", "and", "city", "state", "county", "new", "central"}
+    | {d + s for d in ("north", "south") for s in ("", "east", "west")}
+    | {"east", "west"}
+)
 # A dateline: "BEIRUT (Reuters) -", "PLEASANTON, Calif. --".
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z.'\- ]*[A-Z.])(?:,\s*([A-Z][A-Za-z.\- ]{1,20}?))?\s*(?:\(|\u2014|\u2013|-|:)", re.MULTILINE
@@ -198,10 +202,18 @@ def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
             each.append(_Candidate(start + offset, start + offset + len(part), key, gaz.lookup_key(key)))
             offset += len(part) + 1
         return each
+    words = text.split()
+    if 1 < len(words) <= 4 and all(any(e.feature in _BROAD for e in gaz.lookup(w)) for w in words):
+        # "Greece Italy": a list the parser ran together, each word a country or a state.
+        each, offset = [], 0
+        for w in words:
+            at = text.index(w, offset)
+            each.append(_Candidate(start + at, start + at + len(w), normalize(w), gaz.lookup(w)))
+            offset = at + len(w)
+        return each
     # "the Beirut airport", "Colchester General Hospital": a town inside, when the other words are common nouns
     # or name a facility. "Royal Street" or "Mississippi River" name something the gazetteer lacks; better no
     # place than the wrong one.
-    words = text.split()
     facility = bool(words) and words[-1].lower() in data.facility_words
     for n in range(len(words) - 1, 0, -1):
         for i in range(len(words) - n + 1):
@@ -352,7 +364,13 @@ def _preceded_by_locative(doc: Doc, start: int) -> bool:
     return prev.lower_ in LOCATIVE
 
 
-_SITE_FEATURE = {"FAC": "BLDG", "GPE": "PPLX", "LOC": "AREA"}
+_SITE_FEATURE = {"FAC": "BLDG", "GPE": "PPLX"}
+
+
+def _name_like(text: str) -> bool:
+    """Whether an unknown span looks like a proper name: capitalised words of letters, long enough."""
+    words = text.split()
+    return len(text) >= 4 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
 
 
 @dataclass(frozen=True)
@@ -381,9 +399,9 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
             # An "organisation" such as "Colchester General Hospital" is a site in its town.
             found = _lookup_span(data, m.text, m.start)
             cands += found
-            if not found and (kind or m.label in _SITE_FEATURE):
+            text, start = _trim(m.text, m.start)
+            if not found and (kind or m.label in _SITE_FEATURE) and _name_like(text):
                 # An unknown GPE is most often a neighbourhood of the town in the story ("Bywater").
-                text, start = _trim(m.text, m.start)
                 sites.append(_Site(start, start + len(text), text, kind or _SITE_FEATURE[m.label]))
         elif m.label in MISLABELS and normalize(m.text) not in gaz.demonyms:
             text, start = _trim(m.text, m.start)
@@ -417,8 +435,8 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
                     e.feature in (COUNTRY, CONTINENT) or (e.feature in _BROAD and focus[e.country or ""])
                     for e in cand.entries
                 )
-            else:
-                ok = any(_sure_place(e, cand.key, focus) for e in cand.entries)
+            else:  # a small town in the article's country only after "in"/"near": "Sutton" is as often a name
+                ok = any(_sure_place(e, cand.key, focus if locative else Counter()) for e in cand.entries)
             if ok or cand.key in place_keys:
                 accepted.add(n)
                 place_keys.add(cand.key)
@@ -434,8 +452,10 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
     cands = [
         c
         for c in cands
-        if c.key not in people or any(e.feature in _BROAD or e.population >= SURE_POPULATION for e in c.entries)
+        if (c.key not in people or any(e.feature in _BROAD or e.population >= SURE_POPULATION for e in c.entries))
+        and not doc.text[c.start].islower()  # English writes place names with a capital; "bato" is a word
     ]
+    sites = [s for s in sites if normalize(s.name) not in people]
     cands.sort(key=lambda c: (c.start, -c.end))
     out: list[_Candidate] = []
     for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans

@@ -28,8 +28,7 @@ CLOSERS = frozenset('”"»“')
 DOUBLED = "''"
 _MARK_OR_BREAK = re.compile("''|[“\"«„”»\n]")
 _WORDY = re.compile(r"\w")
-# Verb tags (Penn) of a cue: the tagger sometimes calls "said" an adjective or noun next to quotation marks, but a
-# verb tag is the safer bet than the coarse POS, which spaCy derives from the same tag.
+# Penn verb tags: a cue verb is matched on its fine tag and lemma, so "says" the noun never counts.
 _VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Tags a cue can carry: a verb ("according" in "according to" is a VBG), or a noun ("his claim that").
 _CUE_TAGS = _VERB_TAGS | {"NN", "NNS"}
@@ -42,7 +41,6 @@ _CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 _XCOMP_CUES = frozenset(
     {"tell", "urge", "warn", "ask", "order", "advise", "call", "promise", "vow", "threaten", "pledge"}
 )
-_SENTENCE_END = re.compile(r"[.?!](?=[\s”\"’)]|$)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which"})
@@ -139,7 +137,8 @@ def extract_quotes(
     lex = lexicon or load_lexicon()
     speakers = _Speakers(doc, entities, actors, lex)
     text = doc.text if text is None else text
-    segments = [s for s in find_quoted(text) if _is_quotation(doc, text, s, lex)]
+    found = find_quoted(text)
+    segments = [s for i, s in enumerate(found) if _is_quotation(doc, text, s, lex, found[i - 1] if i else None)]
     cues: list[Token | None] = [_direct_cue(doc, text, s, lex) for s in segments]
     cues = _share_cues(segments, cues)
     quoted = [(s.start, s.end) for s in segments]
@@ -185,7 +184,7 @@ def _is_cue(tok: Token, lex: Lexicon) -> bool:
     return tok.tag_ in _VERB_TAGS and tok.lemma_.lower() in lex.cue_verbs
 
 
-def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> bool:
+def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon, prev: Segment | None) -> bool:
     """A quotation rather than scare quotes or a title: it opens a sentence, follows a cue, or a cue follows it."""
     if seg.continues:
         return True
@@ -197,6 +196,11 @@ def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> bool:
     near = _tokens(doc, max(0, seg.mark - 40), seg.mark)
     if before[-1] == "," and near is not None and any(_is_cue(t, lex) for t in list(near)[-4:]):
         return True
+    if before[-1] == "," and prev is not None and prev.paragraph == seg.paragraph and not prev.runs_on:
+        # The second half of a quotation broken by its cue: `“...,” Tester said, referring to X, “you give ...”`.
+        between = _tokens(doc, prev.end + 1, seg.mark)
+        if between is not None and any(_is_cue(t, lex) for t in between) and all(t.tag_ != "." for t in between):
+            return True
     # `... “a disaster,” Smith said`: a quoted clause closed by a comma and followed straight away by its cue.
     after = _tokens(doc, seg.end + 1, min(len(text), seg.end + 60)) if not seg.runs_on else None
     return bool(inner) and inner[-1] in ",?!" and after is not None and any(_is_cue(t, lex) for t in list(after)[:5])

@@ -77,8 +77,15 @@ def is_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
+def readable_name(path: Path) -> bool:
+    """Inside a directory we read files of a known format or with no extension (a README.md or a photo beside
+    the articles is not news). A file named on the command line is always read."""
+    return format_for(path) is not None or not path.suffix
+
+
 def expand_paths(paths: Iterable[str], on_error: ErrorSink) -> Iterator[str]:
-    """Files in the order given; directories recursively, sorted, hidden files skipped."""
+    """Files in the order given; directories recursively, sorted, skipping hidden files and files whose extension
+    names no input format."""
     for raw in paths:
         if raw == STDIN:
             yield raw
@@ -88,11 +95,11 @@ def expand_paths(paths: Iterable[str], on_error: ErrorSink) -> Iterator[str]:
             found = False
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts) and readable_name(child):
                     found = True
                     yield str(child)
             if not found:
-                on_error(InputError(raw, "directory has no files"))
+                on_error(InputError(raw, "directory has no files to read (.txt, .html, .jsonl, .json, .csv, or no extension)"))
         elif path.is_file():
             yield raw
         elif path.exists():

@@ -55,6 +55,7 @@ _CREDIT_LABEL = re.compile(
 # BBC-style pairs: "Image source, Reuters" then "Image caption, ...".
 _IMAGE_SOURCE = re.compile(r"(?i)^(?:image|media|photo)\s+(?:source|credit)\s*[,:]\s*(?P<credit>.+)$")
 _IMAGE_CAPTION = re.compile(r"(?i)^(?:image|media|photo)\s+caption\s*[,:]\s*(?P<text>.+)$")
+_IMAGE_LABEL = re.compile(r"(?i)^(?:image|media|photo)\s+(?:source|credit|caption)\s*[,:]")
 
 # Words that make up share bars, menus and buttons; a short line made only of these is never prose.
 _UI_WORDS = _wordset(
@@ -87,6 +88,7 @@ _COUNTER = re.compile(
     r"(?i)^(?:[\d.,\s]+[km]?\s*(?:shares?|comments?|views?|likes?|reactions?|replies|reads?|min(?:ute)?s?(?: read)?)?"
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
 )
+_STRAIGHT_QUOTES = str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\"''''''")
 _STAMP_SEP = re.compile(r"\s*[,|:/–—]\s*|\s+-\s+")
 _RULE = re.compile(r"^[-=*_~#•·—–]{3,}$")
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b")
@@ -200,9 +202,11 @@ def split_dump(text: str) -> list[DumpArticle]:
         rule_seen = rule_seen or line.rule
         start = _starts_article(lines, i, draft, gap, eff_gap, last_content)
         if start == "new":
+            # A date line above the first headline belongs to the article it heads.
+            carried = draft.published if draft.empty else None
             if not draft.empty:
                 articles.append(_finish(draft))
-            draft = _Draft(title=line.text, title_key=line.key, title_repeated=line.repeated)
+            draft = _Draft(title=line.text, title_key=line.key, title_repeated=line.repeated, published=carried)
         elif start == "retitle":
             # The earlier "title" was a kicker or site name; the reprinted line is the real headline.
             draft.title, draft.title_key, draft.title_repeated = line.text, line.key, True
@@ -242,7 +246,7 @@ def _lines(text: str) -> list[_Line]:
                 sentence=sentence,
                 ui=ui,
                 furniture=ui or not sentence and len(_words(stripped)) <= _SHORT_WORDS,
-                headline=caption is None and not ui and _headline_like(stripped),
+                headline=caption is None and not ui and not _IMAGE_LABEL.match(stripped) and _headline_like(stripped),
                 caption=caption,
                 rule=_RULE.match(stripped) is not None,
             )
@@ -252,8 +256,7 @@ def _lines(text: str) -> list[_Line]:
 
 def _key(text: str) -> str:
     """What two prints of the same line share, whatever their quotes, case or spacing."""
-    text = text.translate(str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\"''''''"))
-    return " ".join(text.casefold().split())
+    return " ".join(text.translate(_STRAIGHT_QUOTES).casefold().split())
 
 
 def _repeated(keys: Sequence[str]) -> list[bool]:

@@ -364,7 +364,8 @@ def _article_filters(query: Query, alias: str, date_column: str | None = None) -
 
 def _fts_query(text: str) -> str:
     """User words as FTS5 phrases, so that quotes, dashes and keywords in a search never break the syntax."""
-    words = [w for w in text.replace('"', " ").split() if w]
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text).replace('"', " ")  # NUL breaks SQLite's FTS
+    words = [w for w in cleaned.split() if w]
     return " ".join(f'"{w}"' for w in words) or '""'
 
 

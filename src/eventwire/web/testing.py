@@ -163,7 +163,7 @@ def chromium_missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright Python package is not installed: pip install 'eventwire[web-test]'"
+        return "the playwright Python package is not installed: pip install 'eventwire[dev]'"
     return None
 
 
