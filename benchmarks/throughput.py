@@ -67,6 +67,9 @@ def main() -> int:
               f"({count} articles)")
 
     bare, ours = statistics.median(bare_times), statistics.median(ours_times)
+    total_bare = sum(bare_times)
+    for name, seconds in pipeline.timings.items():
+        print(f"stage {name:<9} {seconds / args.runs:6.2f}s a run = {100 * seconds / total_bare:5.1f}% of the bare parse")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"median bare spaCy parse:  {bare:.1f}s  {len(texts) / bare:.1f} articles/s")
     print(f"median eventwire process: {ours:.1f}s  {len(texts) / ours:.1f} articles/s")

@@ -466,7 +466,8 @@ def extract_actors(doc: Doc, article: Article | None, d: ActorDictionary) -> Ite
     # People in order of their last mention, with the sentence it was in; "m"/"f" once a title or pronoun says.
     recent: list[tuple[Resolved, int]] = []
     gender: dict[str | None, str] = {}
-    text = doc.text  # built anew on each access: read it once
+    # doc.text is built anew on each access; the article's body is the same string.
+    text = article.text if article is not None and article.text else doc.text
     tokens = list(doc)  # one list for every pass: indexing or iterating the Doc builds each Token anew
     sentence_starts = [t.idx for t in tokens if t.is_sent_start]
 

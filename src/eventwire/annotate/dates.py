@@ -914,7 +914,9 @@ def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexi
     it, cue words decide.
     """
     lex = lexicon or load_lexicon()
-    if doc is not None and (doc.text != text or not doc.has_annotation("DEP")):
+    # Length, not doc.text: spaCy rebuilds that string on every access, which cost more than the rules themselves.
+    if doc is not None and (len(doc) == 0 or doc[-1].idx + len(doc[-1].text_with_ws) != len(text)
+                            or not doc.has_annotation("DEP")):
         doc = None  # a parse of other text, or one without sentences and heads, cannot tell tense
     env = _Env(text=text, anchor=anchor, doc=doc, lex=lex)
     found: list[tuple[int, int, int, Result]] = []

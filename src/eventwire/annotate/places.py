@@ -306,7 +306,7 @@ def _fallback_candidates(data: PlaceData, doc: Doc, covered: list[bool], focus: 
             span = tokens[i : i + n]
             if any(covered[t.i] or not name_like[t.i] for t in span):
                 continue
-            text = doc.text[span[0].idx : span[-1].idx + len(span[-1].text)]
+            text = doc[span[0].i : span[-1].i + 1].text  # not doc.text: spaCy rebuilds that string on every access
             key = normalize(text)
             if key in data.stopwords or len(key) < 3 or not gaz.has_key(key):
                 continue
@@ -383,7 +383,9 @@ class _Site:
     feature: str
 
 
-def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple[list[_Candidate], list[_Site]]:
+def _candidates(
+    data: PlaceData, doc: Doc, mentions: Sequence[Mention], body: str
+) -> tuple[list[_Candidate], list[_Site]]:
     gaz = data.gazetteer
     covered = [False] * len(doc)
     cands: list[_Candidate] = []
@@ -408,7 +410,7 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
             key = normalize(text)
             if key not in data.stopwords and gaz.has_key(key):
                 doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
-    cands += _dateline(data, doc.text)
+    cands += _dateline(data, body)
 
     # Focus so far, to judge the doubtful names: countries of what is surely a place, and nationalities.
     focus: Counter[str] = Counter()
@@ -453,7 +455,7 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
         c
         for c in cands
         if (c.key not in people or any(e.feature in _BROAD or e.population >= SURE_POPULATION for e in c.entries))
-        and not doc.text[c.start].islower()  # English writes place names with a capital; "bato" is a word
+        and not body[c.start].islower()  # English writes place names with a capital; "bato" is a word
     ]
     sites = [s for s in sites if normalize(s.name) not in people]
     cands.sort(key=lambda c: (c.start, -c.end))
@@ -467,8 +469,8 @@ def _candidates(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> tuple
 def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> Iterator[Place]:
     """Find and resolve the place mentions of one parsed article. Pure: reads only its arguments."""
     gaz = data.gazetteer
-    text = doc.text
-    cands, sites = _candidates(data, doc, mentions)
+    text = doc.text  # read once and passed on: spaCy rebuilds it on every access
+    cands, sites = _candidates(data, doc, mentions, text)
 
     # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
     for a, b in pairwise(cands):
