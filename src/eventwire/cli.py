@@ -214,17 +214,9 @@ def events(db: str, since: str | None, until: str | None, source: str | None, se
 
 
 def _export(rows: Iterable[dict[str, Any]], fmt: str) -> None:
-    try:
-        from .export import write_events
-    except ImportError:
-        write_events = None
-    if write_events is not None:
-        write_events(rows, fmt, sys.stdout)
-    elif fmt == "jsonl":
-        for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-    else:
-        raise EventwireError(f"--format {fmt}: this export is not installed")
+    from .export import write_events
+
+    write_events(rows, fmt, sys.stdout)
 
 
 def _event_summary(row: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.symbols import NOUN, PRON
+from spacy.symbols import NOUN, PRON  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Actor, Article

@@ -122,7 +122,7 @@ def reader(fmt: str) -> Callable[[BinaryIO, str, ErrorSink, ReadOptions], Iterat
 def _open(path: str) -> BinaryIO:
     if path == STDIN:
         return sys.stdin.buffer
-    return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    return open(path, "rb")  # closed by the caller
 
 
 def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions = ReadOptions()) -> Iterator[Article]:
@@ -139,16 +139,15 @@ def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions 
             if path.endswith(".gz") and path != STDIN:
                 import gzip
 
-                stream = gzip.open(stream)  # type: ignore[assignment]
+                stream = gzip.open(stream)  # type: ignore[assignment]  # noqa: SIM115 - closed below
             if not hasattr(stream, "peek"):
-                stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+                stream = io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
             head = _peek(stream)
             if not head:
                 on_error(InputError(where, "empty file"))
                 continue
             if fmt == "auto":
-                fmt = format_for(Path(path)) if path != STDIN else None
-                fmt = fmt or sniff(head)
+                fmt = (format_for(Path(path)) if path != STDIN else None) or sniff(head)
             if is_binary(head):
                 on_error(InputError(where, "binary file, not text (use --format to force a reader)"))
                 continue

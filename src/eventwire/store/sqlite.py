@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from ..errors import StoreError
 from ..records import Actor, Document, Event, Place, Span
@@ -88,7 +88,7 @@ class SQLiteStore:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> SQLiteStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
