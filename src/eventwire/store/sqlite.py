@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from ..errors import StoreError
-from ..records import Actor, Document, Event, Place, Span
+from ..records import Actor, Document, Event
 from ..stories import (
     StoryEventQuery,
     StoryIndexer,
@@ -277,8 +277,11 @@ class SQLiteStore:
         )
         if query.limit:
             sql += f" LIMIT {int(query.limit)}"
-        for row in self.conn.execute(sql, params):
-            yield self._event_row(row)
+        from .queries import event_dicts  # the API's batched reader: actors and articles fetched per 500 events
+
+        cursor = self.conn.execute(sql, params)
+        while rows := cursor.fetchmany(500):
+            yield from event_dicts(self.conn, rows)
 
     def stories(self, query: StoryQuery | None = None) -> Iterator[dict[str, Any]]:
         """Stories, newest first (see docs/stories.md for the shape)."""
@@ -295,45 +298,6 @@ class SQLiteStore:
     def article_story(self, article_id: str) -> dict[str, Any] | None:
         """An article's story and, for a near-duplicate, the article it copies."""
         return article_story(self.conn, article_id)
-
-    def _event_row(self, row: sqlite3.Row) -> dict[str, Any]:
-        roles: dict[str, list[dict[str, Any]]] = {"source": [], "target": []}
-        for x in self.conn.execute(
-            'SELECT role, text, name, country, sector, code, start, "end", entity FROM event_actors '
-            "WHERE event_id = ? ORDER BY role, position",
-            (row["id"],),
-        ):
-            actor = Actor(x["text"], x["name"], x["country"], x["sector"], x["code"], x["start"], x["end"], x["entity"])
-            roles[x["role"]].append(dataclasses.asdict(actor))
-        place = None
-        if row["place_text"] is not None:
-            place = dataclasses.asdict(Place(
-                row["place_text"], row["place_start"], row["place_end"], row["place_name"], row["place_country"],
-                row["place_admin1"], row["place_lat"], row["place_lon"], row["place_geonames_id"], row["place_feature"],
-            ))
-        event = {
-            "type": row["type"],
-            "sentence": dataclasses.asdict(
-                Span(row["sentence_start"], row["sentence_end"], row["sentence_text"], row["sentence_field"])),
-            "trigger": dataclasses.asdict(
-                Span(row["trigger_start"], row["trigger_end"], row["trigger_text"], row["trigger_field"])),
-            "mode": row["mode"],
-            "cameo": row["cameo"],
-            "quad_class": row["quad_class"],
-            "source": roles["source"],
-            "target": roles["target"],
-            "negated": bool(row["negated"]),
-            "hypothetical": bool(row["hypothetical"]),
-            "future": bool(row["future"]),
-            "date": row["date"],
-            "date_precision": row["date_precision"],
-            "place": place,
-            "confidence": row["confidence"],
-            "mentions": json.loads(row["mentions"]),
-        }
-        article = {"id": row["article_id"], "title": row["a_title"], "published": row["a_published"],
-                   "url": row["a_url"], "source": row["a_source"]}
-        return {"id": row["id"], "article": article, **event}
 
 
 def _speaker(actor: Actor | None) -> tuple[Any, ...]:
