@@ -462,3 +462,36 @@ def test_dump_property_sentences_survive_any_mix(lines: list[str]) -> None:
     keys = [p.translate(str.maketrans("", "", '"“”’')) for p in prose]
     unique = [p for p, k in zip(prose, keys) if keys.count(k) == 1]
     assert [p for p in got if p in unique] == unique
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (" - Visas for seasonal workers would be cut by half", False),
+        ("• Three ministers resign over the budget", False),
+        ("Who pays for the new bridge? Nobody in the cabinet will say!", False),
+        ("U.S. Envoy Meets Rebel Leaders in Doha", True),
+        ("Gen. Haftar Flies to Moscow for Talks", True),
+    ],
+)
+def test_dump_headline_shape_rejects_list_items_and_two_sentences(line: str, expected: bool) -> None:
+    from eventwire.ingest.dump import _headline_like
+
+    assert _headline_like(line) is expected
+
+
+def test_dump_bulleted_list_after_a_wide_gap_stays_in_the_article() -> None:
+    from eventwire.ingest.dump import split_dump
+
+    text = (
+        "Harbour Tax Plan Unveiled\n\n"
+        "The port authority set out its plan for new berth fees on Monday.\n\n"
+        "Officials said the money would pay for dredging the outer channel.\n\n\n"
+        " - A flat fee for every container ship longer than 200 metres \n"
+        " - Lower charges for ferries that run on electric power \n\n"
+        "The fees start in the spring, the authority said.\n"
+    )
+    (article,) = split_dump(text)
+    assert article.title == "Harbour Tax Plan Unveiled"
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[-1] == "The fees start in the spring, the authority said."

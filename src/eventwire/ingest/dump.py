@@ -402,6 +402,12 @@ def _credit(text: str, repeated: bool) -> Caption | None:
     return None
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)])\s")
+# A sentence end inside the line: "?" or "!" after a word, or "." after a long lower-case word (so that "U.S. Envoy",
+# "Gen. Haftar" and "Sept. 11" still read as headlines).
+_INNER_SENTENCE_END = re.compile(r"[a-z]{2}[?!]\s+[A-Z]|[a-z]{4}\.\s+[A-Z]")
+
+
 def _headline_like(text: str) -> bool:
     """Short, unpunctuated, capitalised: how a headline looks (a closing question or exclamation mark is allowed)."""
     words = _words(text)
@@ -412,6 +418,9 @@ def _headline_like(text: str) -> bool:
         return False
     if text[0] in "([{":
         # A parenthesised line is an aside or a reporting credit, never a headline.
+        return False
+    if _LIST_ITEM.match(text) or _INNER_SENTENCE_END.search(core):
+        # A bulleted item, or two sentences on one line ("Who? He could."), is body text, never a headline.
         return False
     first = next((c for c in text if c.isalnum()), "")
     return bool(first) and not first.islower()
