@@ -223,3 +223,23 @@ def test_actors_gold_coverage(nlp: Language, shared: Path) -> None:
                 hits += any(a.country == code[:3] for a in overlapping)
     assert total > 100
     assert hits / total >= GOLD_COVERAGE_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One country in the article: the official titled before it is named is that country's.
+        ("President Amadou Keita on Monday lifted the curfew imposed in Mali after the election.", "MLI"),
+        # Two countries: no guess.
+        ("President Amadou Keita on Monday thanked Senegal and Ghana for their help.", None),
+    ],
+)
+def test_actors_titled_official_takes_the_sole_country_of_the_article(nlp: Language, text: str,
+                                                                      expected: str | None) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    (doc,) = Pipeline(stages=["entities", "actors"], nlp=nlp).annotate([Article(id="t", text=text)])
+    keita = [a for a in doc.actors if "Keita" in a.text]
+    assert keita and keita[0].sector == "GOV"
+    assert keita[0].country == expected

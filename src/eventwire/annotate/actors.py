@@ -510,7 +510,15 @@ def extract_actors(doc: Doc, article: Article | None, d: ActorDictionary) -> Ite
             id=ids[key],
         )
 
-    for item in _walk(doc, tokens, d, published):
+    items = _walk(doc, tokens, d, published)
+    # An article about one country only: a titled official met before any country is named ("President X on
+    # Thursday shortened the curfew imposed in Sudan") is that country's.
+    named_countries = {
+        it.mention.country for it in items
+        if it.mention is not None and it.mention.explicit_country and it.mention.country in d.country_names
+    }
+    sole_country = next(iter(named_countries)) if len(named_countries) == 1 else None
+    for item in items:
         if item.token is not None:
             ref = antecedent(item.token) if item.ref == "person" else last_org
             if ref is not None:
@@ -530,15 +538,16 @@ def extract_actors(doc: Doc, article: Article | None, d: ActorDictionary) -> Ite
                 seen_person(ref, text[m.start : m.end].lower().split())
                 yield emit(ref, m.start, m.end)
             continue
-        if m.country is None and m.sector in rules.state_sectors and last_country is not None:
+        context_country = last_country or sole_country
+        if m.country is None and m.sector in rules.state_sectors and context_country is not None:
             institutions = [
                 u for u in us if u.kind == "agent" and doc[u.start : u.end].lemma_.lower() in rules.context_nouns
             ]
             if has_person or any(_definite(doc[u.end - 1]) for u in institutions):
                 # "the government", "Minister ... Adel Jumaa": the state of the country the article was last about.
-                name = m.name or d.country_names.get(last_country, last_country)
-                code = f"{last_country}{m.sector}"
-                m = Resolved(m.start, m.end, name, last_country, m.sector, code, m.kind, explicit_country=False)
+                name = m.name or d.country_names.get(context_country, context_country)
+                code = f"{context_country}{m.sector}"
+                m = Resolved(m.start, m.end, name, context_country, m.sector, code, m.kind, explicit_country=False)
         regional = m.country is not None and m.country not in d.country_names
         if regional and m.country not in rules.non_country_prefixes and last_country is not None:
             # PETRARCH codes some groups by region ("WAFREB", "MEAREB"): the article's country says which member.
