@@ -228,3 +228,15 @@ def test_events_eval_scores_gold_records(tmp_path: Path) -> None:
     assert report.metrics["precision"] == 1.0
     assert report.metrics["coded_share"] == pytest.approx(2 / 3)
     assert report.details["baseline"]["type_accuracy"] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("text", ["Heavy rain in Paris.", "More talks in Geneva next week, officials in Bern."])
+def test_events_in_clause_ends_at_a_verbless_root(nlp: Language, text: str) -> None:
+    """A sentence with no verb: climbing from a place to the root must stop there (it once looped for ever)."""
+    from eventwire.annotate.events import _in_clause
+
+    doc = nlp(text)
+    start = text.index(" in ") + 4
+    assert _in_clause(doc, start, frozenset()) is False
+    root = next(t for t in doc if t.dep_ == "ROOT")
+    assert _in_clause(doc, start, frozenset({root.i})) is True

@@ -157,7 +157,7 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
         if span is not None and len(span):
             tok = span.root
             for _ in range(4):
-                if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+                if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
                     break
                 tok = tok.head
             sent_text = text[max(tok.sent.start_char, start - 120) : start].lower()
@@ -165,7 +165,7 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
                 auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
                 if tok.pos_ == "AUX":
                     auxes.append(tok.lower_)
-                if "to" in auxes and tok.dep_ in ("xcomp", "ccomp") and tok.head is not tok:
+                if "to" in auxes and tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
                     # "agreed to sell in October" is as past as "agreed"; "plans to sell" points ahead.
                     gov = tok.head
                     if gov.lemma_ in cues["future"] or gov.tag_ in ("VBZ", "VBP", "VB", "MD"):

@@ -169,7 +169,7 @@ def _climb(tok: Token, lex: Lexicon) -> list[Step]:
     """The trigger and the frames above it, innermost first."""
     steps = [Step(tok, None)]
     node = tok
-    while node.head is not node:
+    while node.head.i != node.i:
         head, dep = node.head, node.dep_
         if dep == "conj":
             # Coordinated triggers share the frames and the doer of the first conjunct ("continued to occupy ...
@@ -408,7 +408,7 @@ class EventCoder:
         if tok.dep_ == "compound" and any(a.start <= tok.idx < a.end for a in index.actors):  # type: ignore[operator]
             return False  # a modifier inside an actor's name is no act: "American aid groups", "peace envoy"
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
-        if head is not tok and _base(head, self.lex) is not None:
+        if head.i != tok.i and _base(head, self.lex) is not None:
             return False  # part of the event its verb codes: "killed in an attack", "signed a treaty"
         if len(steps) > 1:
             return True
@@ -516,7 +516,7 @@ class EventCoder:
                 return tuple(dict.fromkeys(found)), [(start, end) for start, end, _h in spans]
         # A purpose clause has no subject of its own: "Palestinians shunned work to protest" protest themselves.
         node = steps[-1].tok
-        while node.dep_ in ("advcl", "xcomp", "conj") and node.head is not node:
+        while node.dep_ in ("advcl", "xcomp", "conj") and node.head.i != node.i:
             if node.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
                 break
             node = node.head
@@ -653,7 +653,8 @@ def _in_clause(doc: Doc, start: int, chain: frozenset[int]) -> bool:
     if tok is None or not len(tok):
         return False
     t = tok[0]
-    while t.head is not t:
+    # Compare indices, not objects: spaCy makes a new Token on every access, so `t.head.i != t.i` never ends at a root.
+    while t.head.i != t.i:
         t = t.head
         if t.i in chain:
             return True
@@ -713,7 +714,7 @@ def _locative(doc: Doc, start: int) -> bool:
     if span is None or not len(span):
         return False
     t = span[0]
-    while t.dep_ in ("compound", "amod", "conj", "appos") and t.head is not t:
+    while t.dep_ in ("compound", "amod", "conj", "appos") and t.head.i != t.i:
         t = t.head
     return t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS
 
