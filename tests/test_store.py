@@ -95,6 +95,28 @@ def test_store_event_filters(tmp_path: Path, query: Query, count: int) -> None:
         assert len(list(store.events(query))) == count
 
 
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [(None, "2026-03-02"), ("2026-03-02", None), ("2026-03-02", "2026-03-02"), (None, None), ("2026-03-04", None)],
+)
+def test_cli_and_api_filters_agree_on_date_bounds(tmp_path: Path, since: str | None, until: str | None) -> None:
+    """The CLI's listings and the API's share one filter builder: a time of day within the last day is taken."""
+    from eventwire.store.queries import ArticleFilter, EventFilter, list_articles, list_events
+
+    docs = [make_doc(1, "2026-03-01T22:00:00"), make_doc(2, "2026-03-02T23:59:00"), make_doc(3, "2026-03-03")]
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write(docs))
+        cli_articles = {a["id"] for a in store.articles(Query(since=since, until=until))}
+        api_articles, _ = list_articles(store.conn, ArticleFilter(since=since, until=until))
+        assert cli_articles == {a["id"] for a in api_articles}
+        cli_events = {e["id"] for e in store.events(Query(since=since, until=until))}
+        api_events, _ = list_events(store.conn, EventFilter(since=since, until=until))
+        assert cli_events == {e["id"] for e in api_events}
+    expected = {d.article.id for d in docs if (since is None or d.article.published[:10] >= since)
+                and (until is None or d.article.published[:10] <= until)}
+    assert cli_articles == expected
+
+
 def test_store_refuses_a_foreign_database(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     sqlite3.connect(path).execute("CREATE TABLE customers (id INTEGER)").connection.commit()

@@ -159,10 +159,9 @@ def _check_date(flag: str, value: str | None) -> str | None:
     from datetime import date
 
     try:
-        date.fromisoformat(value[:10])
+        return date.fromisoformat(value).isoformat()
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
-    return value
 
 
 def _open_existing(db: str) -> Any:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .sqlite import _fts_query
-
 # A listing's cursor: the sort key of the last row shown (a date or None, then the rowid).
 Cursor = tuple[Any, ...]
 
@@ -47,9 +45,40 @@ class ArticleFilter:
     search: str | None = None
 
 
-def _search(text: str) -> str:
-    """An FTS5 query of the user's words; control characters (a NUL ends SQLite's string early) are dropped."""
-    return _fts_query("".join(ch if ch.isprintable() else " " for ch in text))
+def match_query(text: str) -> str:
+    """The user's words as an FTS5 query of quoted phrases, so that quotes, dashes and keywords never break its
+    syntax; control characters (a NUL ends SQLite's string early) are dropped."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text).replace('"', " ")
+    return " ".join(f'"{w}"' for w in cleaned.split()) or '""'
+
+
+def date_conditions(column: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """Inclusive bounds on an ISO date column. The upper bound is the day after, exclusive: the date index stays
+    usable and datetimes within the last day are taken."""
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{column} < ? AND {column} <> ''")
+        params.append(_day_after(until))
+    return where, params
+
+
+def article_conditions(f: ArticleFilter, common: bool = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``articles a`` for a filter; ``common`` says the search words are common ones."""
+    where, params = date_conditions("a.published", f.since, f.until)
+    if f.source:
+        where.append("a.source = ?")
+        params.append(f.source)
+    if f.search and common:
+        where.append("EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND articles_fts.rowid = a.rowid)")
+        params.append(match_query(f.search))
+    elif f.search:
+        where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match_query(f.search))
+    return where, params
 
 
 def _day_after(day: str) -> str:
@@ -115,21 +144,17 @@ def event_conditions(
     if f.place:
         where.append("e.place_name = ? COLLATE NOCASE")
         params.append(f.place)
-    if f.since:
-        where.append(f"{date_column} >= ?")
-        params.append(f.since)
-    if f.until:
-        # The day after, exclusive: keeps the date index usable and takes datetimes within the last day.
-        where.append(f"{date_column} < ? AND {date_column} <> ''")
-        params.append(_day_after(f.until))
+    dates, date_params = date_conditions(date_column, f.since, f.until)
+    where += dates
+    params += date_params
     if f.search and common:
         where.append("EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND articles_fts.rowid = "
                      "(SELECT a.rowid FROM articles a WHERE a.id = e.article_id))")
-        params.append(_search(f.search))
+        params.append(match_query(f.search))
     elif f.search:
         where.append("e.article_id IN (SELECT a.id FROM articles a WHERE a.rowid IN "
                      "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
-        params.append(_search(f.search))
+        params.append(match_query(f.search))
     if f.article:
         where.append("e.article_id = ?")
         params.append(f.article)
@@ -277,23 +302,7 @@ def list_articles(
     conn: sqlite3.Connection, f: ArticleFilter, after: Cursor | None = None, size: int = 50
 ) -> tuple[list[dict[str, Any]], Cursor | None]:
     """Articles newest first (undated last), without their text, with how many events each gave."""
-    where: list[str] = []
-    params: list[Any] = []
-    if f.since:
-        where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("a.published < ?")
-        params.append(_day_after(f.until))
-    if f.source:
-        where.append("a.source = ?")
-        params.append(f.source)
-    if f.search and common_search(conn, f.search):
-        where.append("EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND articles_fts.rowid = a.rowid)")
-        params.append(_search(f.search))
-    elif f.search:
-        where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(_search(f.search))
+    where, params = article_conditions(f, common=common_search(conn, f.search))
     columns = ", ".join(f"a.{c}" for c in _ARTICLE_COLUMNS)
     rows, cursor = _keyset_page(
         conn,

@@ -27,6 +27,7 @@ from ..stories import (
     list_stories,
     list_story_events,
 )
+from .queries import ArticleFilter, EventFilter, article_conditions, event_conditions, event_dicts
 
 DEFAULT_DB = "eventwire.db"
 
@@ -238,12 +239,12 @@ class SQLiteStore:
 
     def articles(self, query: Query = Query()) -> Iterator[dict[str, Any]]:
         """Stored articles, newest first, as dicts with their captions."""
-        where, params = _article_filters(query, "a")
+        where, params = article_conditions(ArticleFilter(query.since, query.until, query.source, query.search))
         sql = (
             "SELECT a.id, a.title, a.published, a.published_from, a.url, a.source, a.author, a.text, "
             "a.origin_path, a.origin_line, a.ingested_at, "
             "(SELECT COUNT(*) FROM events e WHERE e.article_id = a.id) AS events "
-            f"FROM articles a {where} ORDER BY a.published DESC, a.rowid"
+            f"FROM articles a {_where(where)} ORDER BY a.published DESC, a.rowid"
         )
         if query.limit:
             sql += f" LIMIT {int(query.limit)}"
@@ -259,26 +260,17 @@ class SQLiteStore:
 
     def events(self, query: Query = Query()) -> Iterator[dict[str, Any]]:
         """Stored events in the export row shape: {"id", "article": {...}, **asdict(Event)}."""
-        where, params = _article_filters(query, "a", date_column="COALESCE(e.date, a.published)")
-        clauses = [where[len("WHERE "):]] if where else []
-        if query.type:
-            clauses.append("e.type = ?")
-            params.append(query.type.upper())
-        if query.country:
-            clauses.append(
-                "(EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.country = ?) OR e.place_country = ?)"
-            )
-            params += [query.country.upper()] * 2
+        f = EventFilter(types=(query.type,) if query.type else (), country=query.country, since=query.since,
+                        until=query.until, search=query.search, source=query.source)
+        where, params = event_conditions(f, date_column="COALESCE(e.date, a.published)")
         sql = (
             "SELECT e.*, a.title AS a_title, a.published AS a_published, a.url AS a_url, a.source AS a_source "
             "FROM events e JOIN articles a ON a.id = e.article_id"
-            + (" WHERE " + " AND ".join(clauses) if clauses else "")
+            + f" {_where(where)}"
             + " ORDER BY COALESCE(e.date, a.published) DESC, e.article_id, e.position"
         )
         if query.limit:
             sql += f" LIMIT {int(query.limit)}"
-        from .queries import event_dicts  # the API's batched reader: actors and articles fetched per 500 events
-
         cursor = self.conn.execute(sql, params)
         while rows := cursor.fetchmany(500):
             yield from event_dicts(self.conn, rows)
@@ -306,31 +298,8 @@ def _speaker(actor: Actor | None) -> tuple[Any, ...]:
     return (actor.text, actor.name, actor.country, actor.sector, actor.code, actor.start, actor.end)
 
 
-def _article_filters(query: Query, alias: str, date_column: str | None = None) -> tuple[str, list[Any]]:
-    column = date_column or f"{alias}.published"
-    clauses: list[str] = []
-    params: list[Any] = []
-    if query.since:
-        clauses.append(f"{column} >= ?")
-        params.append(query.since)
-    if query.until:
-        # An inclusive upper bound on a day also takes datetimes within that day.
-        clauses.append(f"substr({column}, 1, {len(query.until)}) <= ?")
-        params.append(query.until)
-    if query.source:
-        clauses.append(f"{alias}.source = ?")
-        params.append(query.source)
-    if query.search:
-        clauses.append(f"{alias}.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(_fts_query(query.search))
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _fts_query(text: str) -> str:
-    """User words as FTS5 phrases, so that quotes, dashes and keywords in a search never break the syntax."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in text).replace('"', " ")  # NUL breaks SQLite's FTS
-    words = [w for w in cleaned.split() if w]
-    return " ".join(f'"{w}"' for w in words) or '""'
+def _where(conditions: list[str]) -> str:
+    return "WHERE " + " AND ".join(conditions) if conditions else ""
 
 
 def _split_sql(sql: str) -> list[str]:
