@@ -71,11 +71,21 @@ def test_web_page_renders_every_panel(browser: Any, base_url: str, artifacts: Pa
         assert page.locator("#map path.country[data-country='KEN']").get_attribute("style")  # shaded: events there
         assert page.locator("#map circle.point").count() == 4
         assert page.locator("#timeline rect:not(.brush)").count() >= 4
+        # A time axis, not a row of categories: 18 quiet days take more room than 4.
+        xs = dict(page.evaluate("() => [...document.querySelectorAll('#timeline rect:not(.brush)')]"
+                                ".map((r) => [r.textContent.slice(0, 10), Number(r.getAttribute('x'))])"))
+        assert xs["2024-03-01"] - xs["2024-02-12"] > 3 * (xs["2024-03-05"] - xs["2024-03-01"])
         assert page.locator("#network path.edge").count() == 4
         assert page.locator("#network path.edge.conflict").count() == 2  # ASSAULT, COERCE; AGREE/CONSULT cooperate
         assert page.locator("#events tbody tr").count() == 5
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= viewport["width"] + 1, "the page scrolls sideways"
+        # Dates and event types are never broken across lines ("ASSA / ULT"), on a phone either.
+        for cell in ("#events tbody tr:first-child td:nth-child(1)", "#events tbody tr:first-child td:nth-child(2)"):
+            lines = page.evaluate("(sel) => { const r = document.createRange();"
+                                  " r.selectNodeContents(document.querySelector(sel)); return r.getClientRects().length; }",
+                                  cell)
+            assert lines == 1, cell
         page.locator("#events tbody tr").first.click()
         page.wait_for_selector("#article-text span.hl-trigger")
         page.screenshot(path=str(artifacts / f"web-page-{name}.png"), full_page=True)

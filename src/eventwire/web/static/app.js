@@ -121,7 +121,7 @@ async function drawTimeline() {
   }
   const box = document.getElementById("timeline");
   clear(box);
-  const periods = [...new Set(data.rows.map((r) => r.period).filter(Boolean))].sort();
+  const periods = continuous([...new Set(data.rows.map((r) => r.period).filter(Boolean))].sort(), interval);
   const keys = [...new Set(data.rows.map((r) => r.key))].sort();
   if (!periods.length) {
     box.append(svg("text", { x: 20, y: 90, class: "empty" }, "No dated events match these filters."));
@@ -152,6 +152,21 @@ async function drawTimeline() {
   });
   drawLegend(keys, by);
   setupBrush(box, periods, interval, left, bw, H - bottom);
+}
+
+// Every day or month from the first period to the last, so that a quiet stretch shows as a gap on the axis.
+function continuous(periods, interval) {
+  if (periods.length < 2) return periods;
+  const out = [];
+  const last = periods[periods.length - 1];
+  const d = new Date(periods[0] + (interval === "day" ? "T00:00:00Z" : "-01T00:00:00Z"));
+  for (let p = periods[0]; p <= last && out.length < 5000;) {
+    out.push(p);
+    if (interval === "day") d.setUTCDate(d.getUTCDate() + 1);
+    else d.setUTCMonth(d.getUTCMonth() + 1);
+    p = d.toISOString().slice(0, interval === "day" ? 10 : 7);
+  }
+  return out;
 }
 
 function drawLegend(keys, by) {
@@ -334,10 +349,14 @@ async function drawTable(append) {
   if (!append) clear(body);
   for (const e of data.rows) {
     const place = e.place ? e.place.name || e.place.text : "";
+    // data-label names each cell for the phone layout, where a row becomes a small card.
     const row = el("tr", { "data-id": e.id },
-      el("td", {}, e.date || ""), el("td", { class: "q" + (e.quad_class || "") }, e.type),
-      el("td", {}, actorLabel(e.source)), el("td", {}, actorLabel(e.target)), el("td", {}, place || ""),
-      el("td", {}, e.trigger.text || ""));
+      el("td", { "data-label": "Date", class: "nowrap" }, e.date || ""),
+      el("td", { "data-label": "Type", class: "nowrap q" + (e.quad_class || "") }, e.type),
+      el("td", { "data-label": "Source" }, actorLabel(e.source)),
+      el("td", { "data-label": "Target" }, actorLabel(e.target)),
+      el("td", { "data-label": "Place" }, place || ""),
+      el("td", { "data-label": "Trigger" }, e.trigger.text || ""));
     row.addEventListener("click", () => showArticle(e.article.id, e.id, row));
     body.append(row);
   }
