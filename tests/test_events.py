@@ -173,6 +173,22 @@ def test_events_place_from_the_clause(pipe: Pipeline) -> None:
     assert ev.place is not None and ev.place.country == "BGR"
 
 
+@pytest.mark.parametrize(
+    ("text", "etype", "place"),
+    [
+        # a visit happens where the visitor goes, not in the envoy's country
+        ("Officials expect a visit by a French envoy to Nairobi next month.", "CONSULT", "Nairobi"),
+        # a withdrawal happens where the forces leave, also through "all of"
+        ("Ethiopia withdrew its troops from all of western Tigray.", "RETREAT", "Tigray"),
+        # a country that acts is who, not where: no place rather than the actor's own name
+        ("India accused Pakistan of sheltering militants.", "ACCUSE", None),
+    ],
+)
+def test_events_place_is_where_it_happened(pipe: Pipeline, text: str, etype: str, place: str | None) -> None:
+    (ev,) = [e for e in code(pipe, text) if e.type == etype]
+    assert (ev.place.name if ev.place else None) == place
+
+
 def test_events_stage_is_registered_after_actors() -> None:
     load_builtin_stages()
     spec = REGISTRY["events"]

@@ -44,6 +44,7 @@ FRAME_PREPS = frozenset({"for", "on", "to", "of", "in", "into"})
 # Nested clauses inside an argument usually name other participants: actors there are used only as a last resort.
 NESTED = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "within", "around", "throughout"})
+MOVEMENT_PREPS = {"visit": frozenset({"to"}), "RETREAT": frozenset({"from"}), "withdraw": frozenset({"from"})}
 OWN_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC"})
 
@@ -700,23 +701,36 @@ def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int])
     if date is None and ctx.article.published:
         date, precision = ctx.article.published[:10], "day"
     places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and s <= p.start and p.end <= e]
-    actors = {(a.start, a.end) for a in ev.source + ev.target}
+    actors = [(a.start, a.end) for a in ev.source + ev.target if a.start is not None and a.end is not None]
+
+    def participant(p: Place) -> bool:  # the place is (part of) an actor's words: "Israel", "US envoy"
+        return any(a < p.end and p.start < b for a, b in actors)
+
+    # A visit happens where the visitor goes ("a visit by the envoy to Beirut"), a withdrawal where the forces
+    # leave ("withdraws from southern Lebanon").
+    preps = LOCATIVE_PREPS | MOVEMENT_PREPS.get(ev.mode or ev.type, frozenset())
     own = [p for p in places if _in_clause(doc, p.start, chain)]
-    # Where it happened: a place after "in", "at", "near"... of the event's clause, then one that is not a
-    # participant ("Greece and Bulgaria began negotiating in Sofia" happened in Sofia).
-    ranked = [p for p in own if _locative(doc, p.start)] + [p for p in own if (p.start, p.end) not in actors]
-    place = ranked[0] if ranked else next(iter(own or places), None)
+    # Where it happened: a place after "in", "at", "near"... of the event's clause, then one of the clause that is
+    # not a participant ("Greece and Bulgaria began negotiating in Sofia" happened in Sofia). A country named as an
+    # actor is who acted, not where: with no other place in the clause, the event has none.
+    ranked = [p for p in own if _locative(doc, p.start, preps)] + [p for p in own if not participant(p)]
+    place = ranked[0] if ranked else None
     return replace(ev, date=date, date_precision=precision, place=place)
 
 
-def _locative(doc: Doc, start: int) -> bool:
+def _locative(doc: Doc, start: int, preps: frozenset[str] = LOCATIVE_PREPS) -> bool:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     if span is None or not len(span):
         return False
     t = span[0]
-    while t.dep_ in ("compound", "amod", "conj", "appos") and t.head.i != t.i:
-        t = t.head
-    return t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS
+    while t.head.i != t.i:
+        if t.dep_ in ("compound", "amod", "conj", "appos"):
+            t = t.head
+        elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i != t.head.i:
+            t = t.head.head  # "in all of southern Lebanon", "on the outskirts of Tripoli"
+        else:
+            break
+    return t.dep_ == "pobj" and t.head.lower_ in preps
 
 
 def extract_events(ctx: Context, coder: EventCoder) -> Iterator[Event]:
