@@ -26,5 +26,6 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    result = subprocess.run([_tool("mypy"), "src/eventwire"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([_tool("mypy"), "src/eventwire"], check=False, cwd=ROOT,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
