@@ -2,7 +2,7 @@
 with dedup on versus off over the same articles.
 
     python benchmarks/dedup.py ../shared/corpus/bbc [--per-kind 100] [--limit N] [--runs 3]
-                               [--pipeline blank|entities] [--seed 7] [--scale N]
+                               [--pipeline blank|entities|all] [--seed 7] [--scale N]
 
 The corpus is a folder of "headline, blank line, body" files in section folders (e.g. BBC: business, politics...).
 1. Originals: every article, less corpus-internal near-duplicates (pairs whose exact shingle sets have Jaccard
@@ -21,7 +21,8 @@ The corpus is a folder of "headline, blank line, body" files in section folders 
    recall = copies linked to their original / copies.
 4. Throughput: the same JSON Lines file ingested into fresh databases with eventwire.run.ingest, dedup on and off,
    alternating, ``--runs`` times each; medians. ``--pipeline blank`` parses with spaCy's bare English tokenizer and
-   no stages (isolates the store and dedup); ``--pipeline entities`` uses en_core_web_sm with the entities stage.
+   no stages (isolates the store and dedup); ``--pipeline entities`` uses en_core_web_sm with the entities stage,
+   ``--pipeline all`` every stage (stories then also join articles through their events).
    Articles/s per quarter of the stream show whether the n-th article costs what the first did.
 5. ``--scale N``: the same stream, dedup on, ingested into a database whose bucket index already holds N synthetic
    originals, against the median of the runs above on an empty one.
@@ -236,6 +237,8 @@ def pipeline_for(name: str) -> Pipeline:
         import spacy
 
         return Pipeline(stages=[], nlp=spacy.blank("en"))
+    if name == "all":
+        return Pipeline()  # every stage: stories can also join articles through their events
     return Pipeline(stages=["entities"])
 
 
@@ -244,6 +247,7 @@ def score(db: Path, stream: list[dict], gold: dict[str, tuple[str, str]]) -> dic
         links = {r[0]: (r[1], r[2]) for r in store.conn.execute("SELECT article_id, duplicate_of, matched FROM duplicates")}
         stories = store.conn.execute("SELECT COUNT(*), MAX(num_articles + num_duplicates) FROM stories").fetchone()
         reasons = dict(store.conn.execute("SELECT reason, COUNT(*) FROM story_articles GROUP BY reason").fetchall())
+        story_of = dict(store.conn.execute("SELECT article_id, story_id FROM story_articles").fetchall())
     copies = Counter(kind for kind, _ in gold.values())
     correct: Counter[str] = Counter()
     made: Counter[str] = Counter()
@@ -274,7 +278,30 @@ def score(db: Path, stream: list[dict], gold: dict[str, tuple[str, str]]) -> dic
                         "recall": total_correct / total_copies if total_copies else 0.0,
                         "false_links_from_originals": wrong_from_originals}
     table["stories"] = {"stories": stories[0], "largest": stories[1] or 0, **reasons}
+    table["story_check"] = story_check(story_of, stream, gold)
     return table
+
+
+def story_check(story_of: dict[str, int], stream: list[dict], gold: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Stories have no gold here, but two things are known: a copy belongs in its original's story, and two
+    originals of different sections (business and sport, say) are never one happening. Pairs of originals of the
+    same section that share a story may be right or wrong; they are counted for a look by hand."""
+    copies_home = sum(1 for cid, (_, orig) in gold.items() if cid in story_of and story_of[cid] == story_of.get(orig))
+    members: dict[int, list[dict]] = defaultdict(list)
+    for r in stream:
+        if r["id"] not in gold and r["id"] in story_of:
+            members[story_of[r["id"]]].append(r)
+    pairs = cross = 0
+    for group in members.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                pairs += 1
+                cross += a["section"] != b["section"]
+                if a["section"] == b["section"]:
+                    print(f"originals in one story: {a['published']} {a['title']!r} ~ {b['published']} {b['title']!r}")
+    return {"copies_in_original_story": copies_home / len(gold) if gold else 1.0,
+            "original_pairs_in_one_story": pairs, "of_which_cross_section": cross,
+            "originals": sum(1 for r in stream if r["id"] not in gold)}
 
 
 def prefill(db: Path, originals: int, seed: int) -> None:
@@ -312,7 +339,7 @@ def main() -> int:
     parser.add_argument("--per-kind", type=int, default=100, help="edited copies per edit kind")
     parser.add_argument("--limit", type=int, default=None, help="only this many originals")
     parser.add_argument("--runs", type=int, default=3, help="throughput runs per mode (0: skip throughput)")
-    parser.add_argument("--pipeline", choices=("blank", "entities"), default="blank")
+    parser.add_argument("--pipeline", choices=("blank", "entities", "all"), default="blank")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--scale", type=int, default=0, metavar="N",
                         help="also time dedup-on ingest into a database already holding N synthetic originals")
@@ -347,6 +374,7 @@ def main() -> int:
                   f"{row['precision']:>9.3f} {row['recall']:>7.3f}")
         print(f"false links from unrelated originals: {table['overall']['false_links_from_originals']}")
         print(f"stories: {table['stories']}")
+        print(f"story check: {table['story_check']}")
 
         if args.runs:
             on_times: list[float] = []
