@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
 from ..records import Caption
 
@@ -41,11 +44,6 @@ _MAX_HEADLINE_WORDS = 30
 _CLOSERS = "\"'”’»)]"
 _TERMINAL = ".!?…:;؟。"
 
-_CREDIT_WORDS = re.compile(
-    r"(?i)(?:\b(?:photos?|photograph(?:er|s)?|pictures?|images?|getty|afp|reuters|ap|epa|efe|xinhua|anadolu|tass"
-    r"|sputnik|bloomberg|handout|courtesy|credits?|file|pool|via|shutterstock|alamy|dpa|ansa|upi|screengrab"
-    r"|screenshot|supplied)\b|©)"
-)
 # "(Getty Images)", "[Reuters]": a bracketed credit closing the line.
 _BRACKET_CREDIT = re.compile(r"^(?P<text>.*?\S)\s*(?:\((?P<p>[^()]{1,100})\)|\[(?P<b>[^\[\]]{1,100})\])\s*$")
 # "... Photograph: Jane Roe/Reuters" or "... | Photo credit: AP": a labelled credit closing the line.
@@ -57,33 +55,27 @@ _IMAGE_SOURCE = re.compile(r"(?i)^(?:image|media|photo)\s+(?:source|credit)\s*[,
 _IMAGE_CAPTION = re.compile(r"(?i)^(?:image|media|photo)\s+caption\s*[,:]\s*(?P<text>.+)$")
 _IMAGE_LABEL = re.compile(r"(?i)^(?:image|media|photo)\s+(?:source|credit|caption)\s*[,:]")
 
+
+def _furniture() -> dict[str, Any]:
+    return tomllib.loads((resources.files("eventwire") / "data" / "dump" / "furniture.toml").read_text(encoding="utf-8"))
+
+
+def _alternatives(phrases: list[str]) -> str:
+    """A regex alternation of literal phrases, longest first, any run of spaces between words."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+_FURNITURE = _furniture()
+_CREDIT_WORDS = re.compile(rf"(?i)(?:\b(?:{_alternatives(_FURNITURE['credit_words'])})\b|©)")
 # Words that make up share bars, menus and buttons; a short line made only of these is never prose.
-_UI_WORDS = _wordset(
-    """
-    share shares sharing this article story on to via facebook twitter x whatsapp telegram email e-mail mail print
-    linkedin reddit copy link links copied messenger pinterest comments comment view views show hide save saved
-    bookmark tweet read more continue reading full advertisement advertising ad ads sponsored content related
-    articles stories news latest trending now top most popular recommended you may might also like follow us
-    subscribe subscribed sign up in newsletter newsletters log login register skip main back home menu search close
-    next previous listen play pause watch live video videos audio gallery photos min mins minute minutes font size
-    text a the and of for our here click tap expand enlarge report error opens new tab window more: see breaking
-    updates update topics topic tags tag section sections like likes reply replies reactions print-friendly
-    continues continued below above scroll
-    """
-)
+_UI_WORDS = _wordset(_FURNITURE["ui_words"])
 # Labels that open a list of links or tags: what follows, up to the next prose, is navigation.
 _LIST_INTRO = re.compile(
-    r"(?i)^(?:related(?:\s+(?:articles|stories|news|topics|content|coverage))?|more on this(?:\s+story)?|more from [\w'’ ]{1,30}"
-    r"|most (?:read|popular|viewed)|trending(?: now)?|top stories|latest(?: news| stories)?|recommended(?: for you)?"
-    r"|you (?:may|might) also like|editor'?s picks|more stories|read more|also read|read also|see also"
-    r"|tags?|topics?|filed under|keywords)\s*[:|»›>-]?\s*$"
+    rf"(?i)^(?:{_alternatives(_FURNITURE['list_intros'])}|more from [\w'’ ]{{1,30}})\s*[:|»›>-]?\s*$"
 )
 # A navigation label followed by its link or list: "Read more: ...", "Tags: Libya, Russia".
-_UI_PREFIX = re.compile(
-    r"(?i)^(?:read more|read also|also read|see also|related|more|watch|listen|tags?|topics?|filed under|keywords"
-    r"|categor(?:y|ies)|share(?: on)?|follow us(?: on)?|subscribe|advertisement"
-    r"|published|updated|posted|last updated|photo|photos|image|images|video)\s*(?::|\||»|›)"
-)
+_UI_PREFIX = re.compile(rf"(?i)^(?:{_alternatives(_FURNITURE['ui_prefixes'])})\s*(?::|\||»|›)")
 _COUNTER = re.compile(
     r"(?i)^(?:[\d.,\s]+[km]?\s*(?:shares?|comments?|views?|likes?|reactions?|replies|reads?|min(?:ute)?s?(?: read)?)?"
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
