@@ -201,6 +201,7 @@ def test_dump_publication_line_becomes_published(stamp: str, iso: str | None) ->
     text = f"Envoys Meet in Geneva Over Prisoner Exchange\n{stamp}\n\n" + "\n\n".join(BODY)
     (article,) = split_dump(text)
     assert article.published == iso
+    assert article.published_from == ("timestamp" if iso else None)
     assert article.paragraphs == tuple(BODY)
 
 
@@ -226,7 +227,7 @@ def test_dump_date_line_above_the_headline_counts() -> None:
 def test_dump_wire_dateline_gives_published() -> None:
     first = "GENEVA, May 11, 2026 (Example Wire) - Envoys met again on Monday."
     (article,) = split_dump("Envoys Meet in Geneva\n\n" + "\n\n".join([first, *BODY]))
-    assert article.published == "2026-05-11"
+    assert (article.published, article.published_from) == ("2026-05-11", "dateline")
 
 
 @pytest.mark.parametrize(

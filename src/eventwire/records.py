@@ -39,7 +39,8 @@ class Article:
     author: str | None = None
     captions: tuple[Caption, ...] = ()
     origin: Origin | None = None
-    # How ``published`` was found: "given" by the input, or inferred ("dateline", "caption", "url", "text").
+    # How ``published`` was found: "given" by the input, or inferred ("dateline", "timestamp", "caption", "url",
+    # "text").
     published_from: str | None = None
 
 

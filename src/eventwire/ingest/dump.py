@@ -27,6 +27,7 @@ class DumpArticle:
     captions: tuple[Caption, ...]
     paragraphs: tuple[str, ...]
     published: str | None = None
+    published_from: str | None = None  # "timestamp" (a "Published ..." line) or "dateline" (opening the body)
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -125,14 +126,8 @@ _ANY_DATE = re.compile(
     r"|\b\d{4}-\d{1,2}-\d{1,2}(?!\d)|\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b"
 )
 _TIME = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b|T\d{2}:\d{2}\S*")
-_STAMP_WORDS = _wordset(
-    """
-    published updated posted last modified on at date time gmt utc bst cet cest est edt pst pdt ist ast eet eest
-    msk z ago hour hours hr hrs minute minutes min mins second seconds day days week weeks month months year years
-    yesterday today just now a an first local am pm
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-    """
-)
+# Words of "Published 3 hours ago | Updated 10:42 GMT" lines besides dates and times.
+_STAMP_WORDS = _wordset(_FURNITURE["stamp_words"])
 _SMALL_WORDS = _wordset(
     "a an the and or but nor for of to in on at by from with as into over after before until amid against about via"
     " vs per up off out than is are be"
@@ -168,6 +163,7 @@ class _Draft:
     caption_keys: set[str] = field(default_factory=set)
     paragraphs: list[str] = field(default_factory=list)
     published: str | None = None
+    published_from: str | None = None
     in_list: bool = False
     pending_credit: str | None = None
 
@@ -503,6 +499,7 @@ def _absorb(draft: _Draft, lines: Sequence[_Line], i: int, gap: int) -> None:
     if line.furniture:
         if draft.published is None and len(_words(line.text)) <= 15:
             draft.published = _parse_date(line.text)
+            draft.published_from = "timestamp" if draft.published else None
         if draft.paragraphs and _LIST_INTRO.match(line.text):
             draft.in_list = True
         return
@@ -529,6 +526,7 @@ def _absorb(draft: _Draft, lines: Sequence[_Line], i: int, gap: int) -> None:
     if not draft.paragraphs and draft.published is None:
         m = _DATELINE.match(line.text)
         draft.published = _parse_date(m.group("rest")) if m else None
+        draft.published_from = "dateline" if draft.published else None
     draft.paragraphs.append(line.text)
     draft.in_list = False
 
@@ -542,7 +540,8 @@ def _add_caption(draft: _Draft, caption: Caption, key: str) -> None:
 
 
 def _finish(draft: _Draft) -> DumpArticle:
-    return DumpArticle(draft.title, tuple(draft.captions), tuple(draft.paragraphs), draft.published)
+    return DumpArticle(draft.title, tuple(draft.captions), tuple(draft.paragraphs), draft.published,
+                       draft.published_from)
 
 
 def _without_empty(articles: list[DumpArticle]) -> list[DumpArticle]:

@@ -36,7 +36,7 @@ def read(stream: BinaryIO, where: str, on_error: ErrorSink, options: ReadOptions
             text=body,
             title=part.title,
             published=part.published,
-            published_from="dateline" if part.published else None,
+            published_from=part.published_from,
             captions=part.captions,
             origin=Origin(path=where),
         )
