@@ -136,6 +136,93 @@ def test_quotes_indirect_content_is_the_complement(
 
 
 @pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        # A stated aim or refusal: the infinitive is the content ("hopes" is lemmatised "hop" by the parser).
+        (
+            "Tomas Ruel vowed to reopen the northern border crossings.",
+            "vowed",
+            "to reopen the northern border crossings",
+        ),
+        ("Tomas Ruel declined to comment on the leaked report.", "declined", "to comment on the leaked report"),
+        ("Tomas Ruel hopes to sign the trade deal before winter.", "hopes", "to sign the trade deal before winter"),
+        # A noun of aim with its infinitive, owned by the speaker.
+        ("Tomas Ruel's plan to privatise the railways angered unions.", "plan", "to privatise the railways"),
+        # A stance toward a person: the object is the content.
+        ("Tomas Ruel mocked the opposition budget on Sunday.", "mocked", "the opposition budget"),
+    ],
+)
+def test_quotes_indirect_aims_and_stances(nlp: Language, text: str, cue: str, content: str) -> None:
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == cue]
+    assert quote.kind == "indirect"
+    assert quote.text == content
+    assert quote.speaker is not None and quote.speaker.text == "Tomas Ruel"
+
+
+def test_quotes_infinitive_in_relative_clause_is_not_content(nlp: Language) -> None:
+    # "the wall he wants to build": the aim's object is outside the clause, so there is no content to give.
+    text = "Engineers inspected the bridge that Tomas Ruel wants to demolish."
+    assert [q for q in quotes_of(nlp, text) if q.cue == "wants"] == []
+
+
+def test_quotes_seems_takes_its_subject_without_speaker(nlp: Language) -> None:
+    text = "The ceasefire seems to be holding in the south."
+    pieces = [q for q in quotes_of(nlp, text) if q.cue == "seems"]
+    assert [q.text for q in pieces] == ["The ceasefire", "to be holding in the south"]
+    assert all(q.speaker is None for q in pieces)
+
+
+def test_quotes_according_to_covers_conjoined_clauses(nlp: Language) -> None:
+    text = "The dam held overnight, and the river fell by a metre, according to the water authority."
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "according to"]
+    assert quote.text == "The dam held overnight, and the river fell by a metre"
+    assert quote.speaker is not None and quote.speaker.text == "the water authority"
+
+
+def test_quotes_cue_in_the_middle_splits_the_content(nlp: Language) -> None:
+    text = "The museum, Tomas Ruel said, would reopen in May."
+    pieces = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert [q.text for q in pieces] == ["The museum", "would reopen in May."]
+    assert len({q.cue_start for q in pieces}) == 1
+
+
+def test_quotes_second_speech_verb_is_cut_from_the_content(nlp: Language) -> None:
+    text = "Tomas Ruel said the army would withdraw and added that talks would resume in May."
+    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert [q.text for q in said] == ["the army would withdraw"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Marta Kovac: The harvest has failed in the north\nFarmers met on Monday.",
+            "The harvest has failed in the north",
+            "Marta Kovac",
+        ),
+        ("EXCLUSIVE – Omar Haddad: Smugglers fled the port.\nMore follows.", "Smugglers fled the port", "Omar Haddad"),
+    ],
+)
+def test_quotes_headline_name_colon(nlp: Language, text: str, content: str, speaker: str) -> None:
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == ":"]
+    assert (quote.kind, quote.text) == ("indirect", content)
+    assert quote.speaker is not None and quote.speaker.name == speaker
+
+
+@pytest.mark.parametrize("text", ["Update: The road reopened at noon.", "Q: What happens next?", "At 6 p.m.: rain."])
+def test_quotes_headline_label_is_not_a_speaker(nlp: Language, text: str) -> None:
+    assert [q for q in quotes_of(nlp, text) if q.cue == ":"] == []
+
+
+def test_quotes_partly_quoted_clause_is_indirect(nlp: Language) -> None:
+    text = "The new budget is “a betrayal of farmers,” Marta Kovac said."
+    (quote,) = quotes_of(nlp, text)
+    assert quote.kind == "indirect"
+    assert quote.text == "The new budget is “a betrayal of farmers"
+    assert quote.speaker is not None and quote.speaker.name == "Marta Kovac"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Prices rose sharply in March.",

@@ -8,6 +8,7 @@ last organisation.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,16 +38,14 @@ _NP_LEFT = frozenset({"compound", "det", "amod", "poss", "nmod", "nummod", "quan
 # Dependencies through which a cue inherits its speaker from the verb it hangs on: "..., adding that ...",
 # "acknowledged X but asserted that ...", "went on to say".
 _CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp"})
-# Verbs whose content can be an infinitive: "told his advisers to ...", "urged voters to ...".
-_XCOMP_CUES = frozenset(
-    {"tell", "urge", "warn", "ask", "order", "advise", "call", "promise", "vow", "threaten", "pledge"}
-)
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which"})
 _DASHES = frozenset("―—–")
 # Prepositions that carry on an object content: "criticised X for Y", "described X as Y", "accused X of Y".
 _OBJECT_TAIL = frozenset({"for", "as", "of", "over", "about"})
+# A paragraph that opens with a few capitalised words and a colon: "Marco Rubio: ...", "EXCLUSIVE – Roger Stone: ...".
+_NAME_COLON = re.compile(r"(?m)^[ \t]*[A-Z][\w.’'\- –]{0,45}?:(?=[ \t]+\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +59,9 @@ class Lexicon:
     prep_cues: frozenset[tuple[str, str]] = frozenset()
     # Nouns that report speech when a that-clause follows ("his claim that ...").
     cue_nouns: frozenset[str] = frozenset()
+    # Verbs whose infinitive is the content ("vowed to ..."), and those of them whose subject joins it ("seems to").
+    infinitive_cues: frozenset[str] = frozenset()
+    raising_cues: frozenset[str] = frozenset()
 
 
 def _read_list(name: str) -> frozenset[str]:
@@ -70,12 +72,15 @@ def _read_list(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     objects = _read_list("object_cues.txt")
+    infinitives = _read_list("infinitive_cues.txt")
     return Lexicon(
         cue_verbs=_read_list("cue_verbs.txt"),
         org_nouns=_read_list("speaker_nouns.txt"),
         object_cues=frozenset(w for w in objects if " " not in w),
         prep_cues=frozenset((w.split()[0], w.split()[1]) for w in objects if " " in w),
         cue_nouns=_read_list("cue_nouns.txt"),
+        infinitive_cues=frozenset(w.split()[0] for w in infinitives),
+        raising_cues=frozenset(w.split()[0] for w in infinitives if w.endswith("+subject")),
     )
 
 
@@ -151,17 +156,38 @@ def extract_quotes(
             used.add(cue.i)
         # A dash cue may share its token with the closing mark ("”―"): the cue is the dash alone.
         cue_text = cue.text.lstrip('”"»') if cue is not None else None
+        lead = _lead_in(doc, text, seg, cue)
         yield Quote(
-            text=text[start:end],
-            start=start,
+            text=text[start if lead is None else lead : end],
+            start=start if lead is None else lead,
             end=end,
-            kind="direct",
+            kind="direct" if lead is None else "indirect",
             cue=cue_text,
             speaker=speakers.of_cue(cue, quoted) if cue is not None else None,
             cue_start=cue.idx + len(cue) - len(cue_text) if cue is not None and cue_text is not None else None,
             cue_end=cue.idx + len(cue) if cue is not None else None,
         )
     yield from _indirect(doc, text, lex, speakers, used, spans)
+
+
+def _lead_in(doc: Doc, text: str, seg: Segment, cue: Token | None) -> int | None:
+    """Where a partly quoted statement starts: `The plan is “a disaster,” Smith said` reports the whole clause, of
+    which only the end is in the speaker's words. None for a quotation that is all the speaker's."""
+    if cue is None or seg.continues or cue.idx < seg.end:
+        return None
+    before = text[: seg.mark].rstrip(" \t")
+    if not before or before[-1] in ".?!:;,—–-\n" or before[-1] in OPENERS | CLOSERS:
+        return None
+    first = _tokens(doc, seg.mark, seg.mark + 1)
+    if first is None:
+        return None
+    i = first.start - 1
+    while i > 0 and doc[i - 1].tag_ not in (".", ":", "``", "''") and "\n" not in doc[i - 1].text:
+        if doc[i - 1].text in OPENERS | CLOSERS:
+            break
+        i -= 1
+    lead = doc[i].idx
+    return lead if _WORDY.search(text, lead, seg.mark) else None
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -278,11 +304,17 @@ def _opens_paragraph(segments: list[Segment], i: int) -> bool:
     return all(segments[j].paragraph != segments[i].paragraph for j in range(i))
 
 
+# A content: its token ranges (pieces of one content, as around "he said"), the speaker token when the cue names it,
+# where the cue ends, and whether the cue's grammatical subject is the speaker.
+Found = tuple[list[tuple[int, int]], Token | None, int, bool]
+
+
 def _indirect(
     doc: Doc, text: str, lex: Lexicon, speakers: _Speakers, used: set[int], direct: list[tuple[int, int]]
 ) -> Iterator[Quote]:
-    """Reported speech: a cue verb with a complement clause ("said that ...", "warned ..."), "according to X", and
-    verbs whose object is the position taken ("called for a ceasefire")."""
+    """Reported speech: a cue verb with a complement clause ("said that ...", "warned ..."), "according to X", a
+    stated aim ("vowed to ..."), verbs whose object is the position taken ("called for a ceasefire"), and headlines
+    that give a name and what it said ("Smith: Talks will resume")."""
     starts = sorted(direct)
     for tok in doc:
         if tok.i in used or tok.tag_ not in _CUE_TAGS:
@@ -290,71 +322,145 @@ def _indirect(
         found = _content(tok, lex)
         if found is None:
             continue
-        (lo, hi), speaker, cue_end = found
-        start, end = _strip(text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
-        while start < end and (text[start] in ".,;:—–-" or text[start].isspace()):
-            start += 1
+        pieces, speaker, cue_end, subject_speaks = found
+        spans = []
+        for lo, hi in pieces:
+            start, end = _strip(text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
+            while start < end and (text[start] in ".,;:—–-" or text[start].isspace()):
+                start += 1
+            if end - start >= 2:
+                spans.append((start, end))
         # A cue inside a quotation is the speaker's own narration ("I told them that ..."): nested attribution is
         # left out, as it brings far more false quotes than true ones. A clause that is mostly a quotation already
         # given as direct is not repeated as indirect.
-        if end - start < 2 or any(s <= tok.idx < e for s, e in starts) or _mostly_quoted(start, end, starts):
+        if not spans or any(s <= tok.idx < e for s, e in starts):
             continue
-        if speaker is None and tok.lower_ != "according":
+        if _mostly_quoted(spans[0][0], spans[-1][1], starts):
+            continue
+        if speaker is None and subject_speaks:
             speaker = _subject(tok, lex, direct)
+        actor = speakers.of_token(speaker) if speaker is not None else None
+        for start, end in spans:
+            yield Quote(
+                text=text[start:end],
+                start=start,
+                end=end,
+                kind="indirect",
+                cue=text[tok.idx : cue_end],
+                speaker=actor,
+                cue_start=tok.idx,
+                cue_end=cue_end,
+            )
+    yield from _headlines(doc, text, speakers, starts)
+
+
+def _headlines(doc: Doc, text: str, speakers: _Speakers, direct: list[tuple[int, int]]) -> Iterator[Quote]:
+    """`Marco Rubio: We will win Florida`: a paragraph that opens with a name and a colon gives what that name said.
+
+    Headlines, tweets and transcripts write speech this way. The name is a short run of capitalised words that holds
+    no verb; a label such as "Update:" or "Q:" is not a name, as it carries no proper noun of two letters or more.
+    """
+    for m in _NAME_COLON.finditer(text):
+        colon = m.end() - 1
+        head = _tokens(doc, m.start(), colon)
+        if (
+            head is None
+            or head.end > len(doc)
+            or not any(t.tag_ in ("NNP", "NNPS") and len(t) > 1 for t in head)
+            or any(t.pos_ in ("VERB", "AUX", "NUM") for t in head)
+        ):
+            continue
+        line_end = text.find("\n", colon)
+        start, end = _strip(text, colon + 1, len(text) if line_end < 0 else line_end)
+        while end > start and text[end - 1] in ".":
+            end -= 1
+        if end - start < 2 or any(s <= colon < e for s, e in direct) or _mostly_quoted(start, end, direct):
+            continue
+        # The name is the last run of proper nouns: "EXCLUSIVE – Roger Stone" is Roger Stone.
+        last = max(t.i for t in head if t.tag_ in ("NNP", "NNPS"))
+        first = last
+        while first > head.start and doc[first - 1].tag_ in ("NNP", "NNPS"):
+            first -= 1
+        name = doc[first : last + 1]
+        speaker = speakers.of_token(doc[last], name)
+        if speaker.name is not None and ":" in speaker.name:
+            # The entity tagger ran the name on past the colon ("Omar Haddad: Smugglers"): the name is ours.
+            speaker = dataclasses.replace(speaker, name=name.text)
         yield Quote(
             text=text[start:end],
             start=start,
             end=end,
             kind="indirect",
-            cue=text[tok.idx : cue_end],
-            speaker=speakers.of_token(speaker) if speaker is not None else None,
-            cue_start=tok.idx,
-            cue_end=cue_end,
+            cue=":",
+            speaker=speaker,
+            cue_start=colon,
+            cue_end=colon + 1,
         )
 
 
-def _content(tok: Token, lex: Lexicon) -> tuple[tuple[int, int], Token | None, int] | None:
-    """The content a cue introduces, as a token range, with the speaker when the cue names it, and the cue's end."""
+def _content(tok: Token, lex: Lexicon) -> Found | None:
+    """The content a cue introduces, as token ranges, with the speaker when the cue names it, and the cue's end."""
     end = tok.idx + len(tok)
     if tok.lower_ == "according":
         to = next((c for c in tok.children if c.lower_ == "to"), None)
         obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         if to is None or obj is None or tok.head == tok:
             return None
-        clause = _clause_without(tok.head, tok)
-        return (clause, obj, to.idx + len(to)) if clause is not None else None
+        # The whole statement the phrase is attached to: up through conjoined clauses ("A, and B, according to X"
+        # attributes both), but not out of a parenthesis or a clause of its own.
+        top = tok.head
+        while top.head != top and (top.dep_ == "conj" or top.pos_ not in ("VERB", "AUX")):
+            top = top.head
+        pieces = _pieces_without(top, tok)
+        return (pieces, obj, to.idx + len(to), False) if pieces else None
     lemma = tok.lemma_.lower()
     if tok.tag_ not in _VERB_TAGS:
-        if lemma not in lex.cue_nouns:
-            return None
-        comp = next((c for c in tok.rights if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"), None)
-        if comp is None:
-            return None
-        owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
-        return _clause(comp, lex), owner, end
-    if lemma in lex.cue_verbs:
+        return _noun_content(tok, lemma, lex)
+    if lemma in lex.cue_verbs or lemma in lex.infinitive_cues:
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-        if comp is None and lemma in _XCOMP_CUES:
-            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-        if comp is not None:
-            return _clause(comp, lex), None, end
-        if tok.dep_ == "parataxis" and tok.head != tok:
-            # "The museum, he said, would ...": the clause around the interjected cue is the content.
-            clause = _clause_without(tok.head, tok)
-            if clause is not None:
-                return clause, None, end
+        raising = lemma in lex.raising_cues
+        if comp is not None and (not raising or comp.left_edge.lower_ in ("that", "as")):
+            return [_clause(comp, lex)], None, end, not raising
+        inf = _infinitive(tok) if lemma in lex.infinitive_cues and tok.dep_ != "relcl" else None
+        if inf is not None:
+            piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
+            if not raising:
+                return [piece], None, end, True
+            # "The donors appear to have ties ...": what is hedged is the subject's having them.
+            subj = next((c for c in tok.lefts if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
+            pieces = [(subj.left_edge.i, subj.right_edge.i), piece] if subj is not None else [piece]
+            return pieces, None, end, False
+        if raising:
+            state = next((c for c in tok.rights if c.dep_ in ("oprd", "acomp")), None)
+            subj = next((c for c in tok.lefts if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
+            if state is not None and subj is not None:
+                return (
+                    [(subj.left_edge.i, subj.right_edge.i), (state.left_edge.i, state.right_edge.i)],
+                    None,
+                    end,
+                    False,
+                )
+            return None
+    if lemma in lex.cue_verbs and tok.dep_ == "parataxis" and tok.head != tok:
+        # "The museum, he said, would ...": the clause around the interjected cue is the content.
+        pieces = _pieces_without(tok.head, tok)
+        if pieces:
+            return pieces, None, end, True
     if lemma in lex.cue_verbs or lemma in lex.object_cues:
         # "was first reported by the Post", "is supported by X": the passive subject is the content.
         agent = next((c for c in tok.rights if c.dep_ == "agent"), None)
         patient = next((c for c in tok.lefts if c.dep_ == "nsubjpass"), None)
         by = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
         if patient is not None and by is not None:
-            return (patient.left_edge.i, patient.right_edge.i), by, end
+            return [(patient.left_edge.i, patient.right_edge.i)], by, end, False
     for c in tok.rights:
         if c.dep_ == "prep" and (lemma, c.lower_) in lex.prep_cues:
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
-                return (obj.left_edge.i, obj.right_edge.i), None, c.idx + len(c)
+                # "called on Congress to act": the infinitive after the object is part of what was called for.
+                then = next((g for g in tok.rights if g.i > obj.i and g.dep_ in ("xcomp", "ccomp")), None)
+                hi = then.right_edge.i if then is not None else obj.right_edge.i
+                return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, c.idx + len(c), True
     if lemma in lex.object_cues:
         obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
         if obj is not None:
@@ -367,44 +473,85 @@ def _content(tok: Token, lex: Lexicon) -> tuple[tuple[int, int], Token | None, i
                 and (c.dep_ in ("oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OBJECT_TAIL)
             ]
             hi = max([obj.right_edge.i] + [c.right_edge.i for c in pred])
-            return (obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi)), None, end
+            return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, end, True
     return None
 
 
+def _infinitive(tok: Token) -> Token | None:
+    """The "to ..." (or "-ing") clause a verb governs: "declined to comment", "proposed cutting taxes"."""
+    for c in tok.rights:
+        if c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.lower_ == "to" and a.dep_ == "aux" for a in c.lefts)):
+            return c
+    return None
+
+
+def _noun_content(tok: Token, lemma: str, lex: Lexicon) -> Found | None:
+    """ "his claim that ...", "the administration's plan to ...": a cue noun with a that-clause or an infinitive."""
+    if lemma not in lex.cue_nouns:
+        return None
+    comp = next(
+        (
+            c
+            for c in tok.rights
+            if c.dep_ in ("acl", "ccomp")
+            and (c.left_edge.lower_ == "that" or any(a.lower_ == "to" and a.dep_ == "aux" for a in c.lefts))
+        ),
+        None,
+    )
+    if comp is None:
+        return None
+    # The owner speaks ("the minister's claim"); without one the noun names no speaker.
+    owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+    return [_clause(comp, lex)], owner, tok.idx + len(tok), False
+
+
 def _clause(head: Token, lex: Lexicon) -> tuple[int, int]:
-    """A complement clause, less a trailing ", adding ..." / ", citing ...": that participle is the speaker's."""
+    """A complement clause, less what belongs to the speaker after it: a trailing ", adding ..." / ", citing ...",
+    or a second verb of speech sharing the speaker ("said A and noted that B": B has a cue of its own)."""
     lo, hi = head.left_edge.i, head.right_edge.i
     doc = head.doc
+    cues = lex.cue_verbs | lex.object_cues
     for c in head.rights:
-        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in lex.cue_verbs | lex.object_cues:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in cues:
             cut = c.left_edge.i - 1
             if cut > lo and doc[cut].text == ",":
                 hi = min(hi, cut - 1)
+        elif (
+            c.dep_ == "conj"
+            and c.tag_ in _VERB_TAGS
+            and c.lemma_.lower() in cues
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        ):
+            cut = c.left_edge.i - 1
+            while cut > lo and (doc[cut].dep_ == "cc" or doc[cut].is_punct):
+                cut -= 1
+            hi = min(hi, cut)
     return lo, _trim_tail(doc, lo, hi)
 
 
 def _trim_tail(doc: Doc, lo: int, hi: int) -> int:
-    """Cut a closing ", which ..." that runs to the end: the writer's gloss on a name, not what was said."""
+    """Cut a closing ", which ..." / ", when ..." / ", a plan that ..." that runs to the end: the writer's gloss on a
+    name or a time, not what was said."""
     for c in range(lo + 1, hi):
         if doc[c].text != ",":
             continue
         nxt = doc[c + 1]
-        if nxt.tag_ in ("WDT", "WP") and nxt.head.dep_ == "relcl" and nxt.head.right_edge.i >= hi:
+        if nxt.tag_ in ("WDT", "WP", "WRB") and nxt.head.dep_ == "relcl" and nxt.head.right_edge.i >= hi:
+            return c - 1
+        gloss = next((t for t in doc[c + 1 : hi + 1] if t.dep_ == "appos" and t.left_edge.i == c + 1), None)
+        if gloss is not None and gloss.right_edge.i >= hi and c - lo > 3:
             return c - 1
     return hi
 
 
-def _clause_without(head: Token, skip: Token) -> tuple[int, int] | None:
-    """The clause ``head`` governs, less the "according to X" / "he said" phrase at its start or end (a token range)."""
+def _pieces_without(head: Token, skip: Token) -> list[tuple[int, int]]:
+    """The clause ``head`` governs, less the "according to X" / "he said" phrase in it: one token range, or two when
+    the phrase sits in the middle ("The museum, he said, would ...")."""
     lo, hi = head.left_edge.i, head.right_edge.i
     s_lo, s_hi = skip.left_edge.i, skip.right_edge.i
-    if s_lo <= lo:
-        lo = s_hi + 1
-    elif s_hi >= hi:
-        hi = s_lo - 1
-    # In the middle ("The museum, he said, would ...") the clause runs on both sides: keep it whole, as the
-    # interjected cue is a few words against the clause around it.
-    return (lo, hi) if lo <= hi else None
+    if s_hi < lo or s_lo > hi:
+        return [(lo, hi)]
+    return [(a, b) for a, b in ((lo, s_lo - 1), (s_hi + 1, hi)) if a <= b]
 
 
 def _mostly_quoted(start: int, end: int, direct: list[tuple[int, int]]) -> bool:
