@@ -353,3 +353,43 @@ def test_stories_cli_refuses_a_bad_date(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["stories", "--db", str(db), "--since", "March"])
     assert result.exit_code == 2
     assert "'March' is not a date (YYYY-MM-DD)" in result.output
+
+
+STORY_TABLES = {
+    "duplicates": "SELECT * FROM duplicates ORDER BY article_id",
+    "story_articles": "SELECT * FROM story_articles ORDER BY article_id",
+    "story_events": "SELECT story_id, key, type, source_country, target_country, place, date, flags, num_mentions, "
+                    "num_sources, num_articles, first_event_id FROM story_events ORDER BY id",
+    "story_event_members": "SELECT * FROM story_event_members ORDER BY event_id",
+    "lsh_buckets": "SELECT * FROM lsh_buckets ORDER BY bucket, band, article_id",
+}
+
+
+def _story_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with open_store(db) as store:
+        return {name: [tuple(r) for r in store.conn.execute(sql)] for name, sql in STORY_TABLES.items()}
+
+
+def test_stories_dedup_command_indexes_what_no_dedup_stored(tmp_path: Path) -> None:
+    """`ingest --no-dedup` then `eventwire dedup` ends where `ingest` with dedup would have: same links, same
+    stories, same grouped events; a second run has nothing left to do."""
+    a, b, c = (doc("a", body(TRADE), source="Wire", events=(consult(body(TRADE)),)),
+               doc("b", body(OTHER_FLOOD), source="Herald", published="2026-03-03",
+                   events=(consult("x" * 30, date="2026-03-02"),)),
+               doc("c", body(TRADE[:3]), source="Gazette", published="2026-03-03",
+                   events=(consult(body(TRADE), date="2026-03-02"),)))
+    store_docs(tmp_path / "on.db", [a, b, c])
+    store_docs(tmp_path / "off.db", [a, b, c], dedup=False)
+    assert _story_rows(tmp_path / "off.db")["story_articles"] == []
+    result = CliRunner().invoke(main, ["dedup", "--db", str(tmp_path / "off.db")])
+    assert result.exit_code == 0, result.output
+    assert "indexed 3 articles" in result.stderr
+    assert _story_rows(tmp_path / "off.db") == _story_rows(tmp_path / "on.db")
+    again = CliRunner().invoke(main, ["dedup", "--db", str(tmp_path / "off.db")])
+    assert "indexed 0 articles" in again.stderr
+
+
+def test_stories_dedup_command_names_a_missing_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["dedup", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0
+    assert f"--db {tmp_path / 'none.db'}: no such database" in result.stderr

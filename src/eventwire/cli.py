@@ -305,6 +305,19 @@ def stories(db: str, since: str | None, until: str | None, source: str | None, s
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@user_errors
+def dedup(db: str, quiet: bool) -> None:
+    """Find near-duplicates and stories for the articles stored without them (`ingest --no-dedup`), in the order
+    they were stored. Articles already indexed are left as they are."""
+    with _open_existing(db) as store:
+        count = store.index_stories()
+    if not quiet:
+        click.echo(f"indexed {count} article{'s' if count != 1 else ''} for duplicates and stories", err=True)
+
+
 @main.command("eval")
 @click.argument("name")
 @click.option("--gold", required=True, type=click.Path(exists=True), help="Path to the gold data set.")

@@ -8,6 +8,7 @@ last row when another page exists, so that page n costs what page 1 does on a mi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from ..records import Actor, Article, Document, Event, Mention, Place, Span
 
 # A listing's cursor: the sort key of the last row shown (a date or None, then the rowid).
 Cursor = tuple[Any, ...]
@@ -285,6 +288,38 @@ def _event_dict(row: sqlite3.Row, roles: dict[str, list[dict[str, Any]]], articl
         "confidence": row["confidence"],
         "mentions": json.loads(row["mentions"] or "[]"),
     }
+
+
+def stored_document(conn: sqlite3.Connection, article_id: str) -> Document | None:
+    """A stored article rebuilt with what duplicate detection and stories read: the article, its entities and its
+    events (actors' countries, place, date, flags)."""
+    row = conn.execute("SELECT id, title, published, published_from, url, source, author, text FROM articles "
+                       "WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    entities = tuple(Mention(m["text"], m["label"], m["start"], m["end"]) for m in conn.execute(
+        'SELECT text, label, start, "end" FROM entities WHERE article_id = ? ORDER BY start, id', (article_id,)))
+    rows = conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY position", (article_id,)).fetchall()
+    return Document(article=Article(**dict(row)), entities=entities,
+                    events=tuple(_event_record(d) for d in event_dicts(conn, rows)))
+
+
+def _event_record(d: dict[str, Any]) -> Event:
+    def span(x: dict[str, Any]) -> Span:
+        return Span(x["start"], x["end"], x["text"], x.get("field") or "text")
+
+    def known(cls: type, x: dict[str, Any]) -> Any:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in x.items() if k in names})
+
+    return Event(
+        type=d["type"], sentence=span(d["sentence"]), trigger=span(d["trigger"]), mode=d["mode"], cameo=d["cameo"],
+        quad_class=d["quad_class"], source=tuple(known(Actor, a) for a in d["source"]),
+        target=tuple(known(Actor, a) for a in d["target"]), negated=d["negated"], hypothetical=d["hypothetical"],
+        future=d["future"], date=d["date"], date_precision=d["date_precision"],
+        place=known(Place, d["place"]) if d["place"] else None, confidence=d["confidence"],
+        mentions=tuple(span(m) for m in d["mentions"]),
+    )
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

@@ -27,7 +27,7 @@ from ..stories import (
     list_stories,
     list_story_events,
 )
-from .queries import ArticleFilter, EventFilter, article_conditions, event_conditions, event_dicts
+from .queries import ArticleFilter, EventFilter, article_conditions, event_conditions, event_dicts, stored_document
 
 DEFAULT_DB = "eventwire.db"
 
@@ -290,6 +290,28 @@ class SQLiteStore:
     def article_story(self, article_id: str) -> dict[str, Any] | None:
         """An article's story and, for a near-duplicate, the article it copies."""
         return article_story(self.conn, article_id)
+
+    def index_stories(self, batch_size: int = 200) -> int:
+        """Put the articles stored without duplicate detection (``ingest --no-dedup``) into the duplicate index and
+        their stories, in the order they were stored, as if ingested now; one transaction per batch. Returns how
+        many were indexed."""
+        indexer = self.story_indexer or StoryIndexer()
+        todo = [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article_id = a.id) "
+            "ORDER BY rowid")]
+        for i in range(0, len(todo), batch_size):
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for article_id in todo[i:i + batch_size]:
+                    doc = stored_document(self.conn, article_id)
+                    if doc is not None:
+                        indexer.add(self.conn, doc, now)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return len(todo)
 
 
 def _speaker(actor: Actor | None) -> tuple[Any, ...]:
