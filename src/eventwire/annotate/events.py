@@ -44,6 +44,7 @@ FRAME_PREPS = frozenset({"for", "on", "to", "of", "in", "into"})
 # Nested clauses inside an argument usually name other participants: actors there are used only as a last resort.
 NESTED = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "within", "around", "throughout"})
+NAME_LABELS = frozenset({"ORG", "EVENT", "WORK_OF_ART", "PRODUCT"})
 MOVEMENT_PREPS = {"visit": frozenset({"to"}), "RETREAT": frozenset({"from"}), "withdraw": frozenset({"from"})}
 OWN_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC"})
@@ -700,11 +701,20 @@ def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int])
             break
     if date is None and ctx.article.published:
         date, precision = ctx.article.published[:10], "day"
-    places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and s <= p.start and p.end <= e]
+    # Body places only: a caption's offsets index the caption, not the sentence (Place.field).
+    places = [
+        p for p in ctx.layers.get("places", ())
+        if isinstance(p, Place) and p.field == "text" and s <= p.start and p.end <= e
+    ]
     actors = [(a.start, a.end) for a in ev.source + ev.target if a.start is not None and a.end is not None]
+    # A place inside a longer name ("The Washington Post reported") says where things happened only after "in",
+    # "at"...: "talks at the Sofia Hilton" were in Sofia.
+    names = [(m.start, m.end) for m in ctx.layers.get("entities", ())
+             if isinstance(m, Mention) and m.label in NAME_LABELS]
 
     def participant(p: Place) -> bool:  # the place is (part of) an actor's words: "Israel", "US envoy"
-        return any(a < p.end and p.start < b for a, b in actors)
+        return any(a < p.end and p.start < b for a, b in actors) or any(
+            a <= p.start and p.end <= b and b - a > p.end - p.start for a, b in names)
 
     # A visit happens where the visitor goes ("a visit by the envoy to Beirut"), a withdrawal where the forces
     # leave ("withdraws from southern Lebanon").
@@ -737,7 +747,7 @@ def extract_events(ctx: Context, coder: EventCoder) -> Iterator[Event]:
     """Every event of the article, each once: repeats (in the body or in the headline) become extra mentions."""
     actors = list(ctx.layers["actors"]) if "actors" in ctx.layers else _fallback_actors(ctx.layers.get("entities", ()))
     merged: dict[tuple[object, ...], Event] = {}
-    places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place)]
+    places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"]
     for coded in coder.code(ctx.doc, actors, places=places):
         ev = _attach_when_where(coded.event, ctx.doc, ctx, coded.chain)
         have = merged.get(coded.key)

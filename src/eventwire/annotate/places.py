@@ -1,8 +1,10 @@
-"""Places: every place mention in the body resolved against the offline gazetteer to GeoNames id and coordinates.
+"""Places: every place mention in the body and the captions resolved against the offline gazetteer to GeoNames id
+and coordinates.
 
-Mentions come from spaCy's GPE/LOC/FAC entities, from names spaCy mislabels, and from capitalised words it missed;
-candidates are ranked by population and feature class, the countries the article is about, and qualifiers such as
-"Paris, Texas".
+Mentions come from spaCy's GPE/LOC/FAC entities, from names spaCy mislabels, from the place an organisation's name
+opens with, from nationality adjectives before a word for land, and from capitalised words it missed; candidates are
+ranked by population and feature class, the countries and states of the article's other names, and qualifiers such
+as "Paris, Texas". Roads and buildings the gazetteer lacks take the point of the town that locates them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from . import Context, StageFn, register_stage
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels spaCy's small model often puts on towns ("in Riverdale" as PERSON, "Cyprus" as ORG).
 MISLABELS = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
+# Names of bodies and events that often open with the place they belong to ("Winnipeg Fire Paramedic Service",
+# "Muscat International Film Festival") or close with it ("University of Texas"); GeoWebNews counts that place.
+EMBEDDING_LABELS = frozenset({"ORG", "EVENT", "WORK_OF_ART", "PRODUCT"})
 
 # How much each clue weighs against log10(population). Tuned on the development half of GeoWebNews as a whole,
 # never on single toponyms: a country beats a same-named town, a capital any town but a far bigger one.
@@ -46,6 +51,8 @@ FOCUS_TOWN_POPULATION = 1_000
 MAX_FALLBACK_TOKENS = 4
 # Words after which a capitalised name is a place whatever spaCy called it ("in Riverdale").
 LOCATIVE = frozenset({"in", "near", "outside", "around", "across", "throughout", "into", "towards", "toward"})
+# What may stand between a road or building and the town that locates it: "Royal Street, New Orleans".
+SITE_QUALIFIERS = frozenset({",", "in", ", in", "at", "near", "of", "in central", "in downtown"})
 
 _DIRECTIONS = (
     "north-eastern",
@@ -93,6 +100,8 @@ class PlaceData:
     after: tuple[str, ...]
     stopwords: frozenset[str]
     facility_words: dict[str, str]  # last word of a road's or building's name -> RD or BLDG
+    territory_nouns: frozenset[str]  # "soil", "border": after a nationality adjective, the adjective is a place
+    adjectives: dict[str, Entry]  # normalized "european" -> Europe: continents' and regions' adjectives
 
 
 def _lines(name: str) -> list[str]:
@@ -107,13 +116,26 @@ def load_place_data() -> PlaceData:
     for line in _lines("region_phrases.tsv")[1:]:
         side, phrase = line.split("\t")
         (before if side == "before" else after).append(phrase.lower())
+    gaz = load_gazetteer()
+    gaz.country("USA")  # builds the country index now, not inside the first article's timing
     return PlaceData(
-        gazetteer=load_gazetteer(),
+        gazetteer=gaz,
         before=tuple(sorted(before, key=len, reverse=True)),
         after=tuple(sorted(after, key=len, reverse=True)),
         stopwords=frozenset(normalize(w) for w in _lines("stopwords.txt")),
         facility_words={w.lower(): kind for w, kind in (ln.split("\t") for ln in _lines("facility_words.tsv")[1:])},
+        territory_nouns=frozenset(w.strip().lower() for w in _lines("territory_nouns.txt")),
+        adjectives={normalize(adj): _region_entry(gaz, name) for adj, name in
+                    (ln.split("\t") for ln in _lines("region_adjectives.tsv")[1:])},
     )
+
+
+def _region_entry(gaz: Gazetteer, name: str) -> Entry:
+    """The continent or region a hand-written adjective points to: its broadest entry of that name."""
+    entries = [e for e in gaz.lookup(name) if e.feature in (CONTINENT, REGION, COUNTRY)]
+    if not entries:
+        raise ValueError(f"region_adjectives.tsv: {name!r} is not in the gazetteer")
+    return max(entries, key=lambda e: e.population)
 
 
 @dataclass
@@ -127,6 +149,7 @@ class _Candidate:
     division: bool = False  # the text carried a word like "province" or "state"
     qualifier: set[str] = field(default_factory=set)  # ISO3 codes and admin1 codes named right after it
     shown_end: int | None = None  # a facility named after its town is shown whole ("Colchester Hospital")
+    field: str = "text"  # which text the offsets index: the body, or "caption:N"
 
 
 def _trim(text: str, start: int) -> tuple[str, int]:
@@ -236,6 +259,25 @@ def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
                     cand.start, cand.shown_end = start, start + len(text)
                 return [cand]
     return []
+
+
+def _embedded(data: PlaceData, text: str, start: int) -> _Candidate | None:
+    """The place a multi-word name opens with ("Winnipeg Fire Service") or ends with after "of" ("Bank of
+    England"). Only a country, region, state or big city passes later: "Sutton Trust" names no town."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    gaz = data.gazetteer
+    spans = [(words[:n], True) for n in range(min(3, len(words) - 1), 0, -1)]
+    if "of" in words[1:-1]:
+        spans.append((words[len(words) - words[::-1].index("of") :], False))
+    for part, leading in spans:
+        sub = " ".join(part)
+        key = normalize(sub)
+        if len(key) > 2 and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
+            at = start if leading else start + len(text) - len(sub)
+            return _Candidate(at, at + len(sub), key, gaz.lookup_key(key))
+    return None
 
 
 def _qualifier_codes(gaz: Gazetteer, text: str) -> set[str]:
@@ -384,7 +426,7 @@ class _Site:
 
 
 def _candidates(
-    data: PlaceData, doc: Doc, mentions: Sequence[Mention], body: str
+    data: PlaceData, doc: Doc, mentions: Sequence[Mention], body: str, dateline: bool = True
 ) -> tuple[list[_Candidate], list[_Site]]:
     gaz = data.gazetteer
     covered = [False] * len(doc)
@@ -410,7 +452,10 @@ def _candidates(
             key = normalize(text)
             if key not in data.stopwords and gaz.has_key(key):
                 doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
-    cands += _dateline(data, body)
+            elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
+                doubtful.append((m, inner))
+    if dateline:
+        cands += _dateline(data, body)
 
     # Focus so far, to judge the doubtful names: countries of what is surely a place, and nationalities.
     focus: Counter[str] = Counter()
@@ -443,6 +488,10 @@ def _candidates(
                 accepted.add(n)
                 place_keys.add(cand.key)
                 cands.append(cand)
+                # "across Yorkshire and Cheshire": an accepted county makes its country the article's.
+                best = max(cand.entries, key=lambda e: _prior(e, cand))
+                if best.country:
+                    focus[best.country] += 1
     cands += _fallback_candidates(data, doc, covered, focus)
     # A name the article also gives a person ("Victoria Nuland" ... "Nuland said") is that person, unless it is
     # a country, a state or a big city.
@@ -466,48 +515,144 @@ def _candidates(
     return out, sites
 
 
-def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> Iterator[Place]:
-    """Find and resolve the place mentions of one parsed article. Pure: reads only its arguments."""
+def _adjective_places(
+    data: PlaceData, doc: Doc, mentions: Sequence[Mention], taken: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, Entry]]:
+    """Nationality and continent adjectives that modify a word for land or a site: "Turkish soil", "the Iraqi
+    border", "European countries". The head noun decides; "Lebanese army" and "Russian officials" are no places.
+    Only what the parser tagged NORP is read: the stage must stay cheap on articles that name no nationality."""
     gaz = data.gazetteer
-    text = doc.text  # read once and passed on: spaCy rebuilds it on every access
-    cands, sites = _candidates(data, doc, mentions, text)
-
-    # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
-    for a, b in pairwise(cands):
-        between = text[a.end : b.start]
-        if between.strip() == "," and b.start - a.end <= 3:
-            a.qualifier |= _qualifier_codes(gaz, text[b.start : b.end])
-
-    demonym_focus: Counter[str] = Counter()
     for m in mentions:
-        if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
-            demonym_focus[iso] += 1
+        if m.label != "NORP":
+            continue
+        key = normalize(m.text)
+        entry = data.adjectives.get(key)
+        if entry is None and (iso := gaz.demonyms.get(key)):
+            entry = gaz.country(iso)
+        span = doc.char_span(m.start, m.end) if entry is not None else None
+        if entry is None or span is None or any(s < m.end and m.start < e for s, e in taken):
+            continue
+        last = span[-1]
+        head = last.head if last.dep_ != "conj" else last.head.head  # "British and American farms"
+        if (
+            last.dep_ in ("amod", "compound", "nmod", "conj")
+            and head.i > last.i
+            and head.is_lower
+            and (head.lemma_.lower() in data.territory_nouns or head.lower_ in data.territory_nouns)
+        ):
+            yield m.start, m.end, entry
+
+
+def _site_town(
+    doc: Doc, text: str, site: _Site, located: list[tuple[_Candidate, Entry]], towns: Counter[Entry]
+) -> Entry | None:
+    """The town a road or building lies in: named right after it, else nearest in its sentence, else the
+    article's most named."""
+    for c, e in located:
+        if c.start >= site.end and text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
+            return e
+    span = doc.char_span(site.start, site.end, alignment_mode="expand")
+    if span is not None:
+        sent = span.sent
+        near = [(min(abs(c.start - site.end), abs(site.start - c.end)), e) for c, e in located
+                if sent.start_char <= c.start < sent.end_char]
+        if near:
+            return min(near, key=lambda x: x[0])[1]
+    if not towns:
+        return None
+    return max(towns, key=lambda e: (towns[e], e.population))
+
+
+@dataclass(frozen=True)
+class _Text:
+    """One text of the article that may name places: the body ("text") or a caption ("caption:N")."""
+
+    field: str
+    doc: Doc
+    mentions: Sequence[Mention]
+    text: str
+
+
+def resolve_places(
+    data: PlaceData,
+    doc: Doc,
+    mentions: Sequence[Mention],
+    captions: Sequence[tuple[Doc, Sequence[Mention]]] = (),
+) -> Iterator[Place]:
+    """Find and resolve the place mentions of one parsed article: its body, then each parsed caption, all read
+    together (a caption's "Tripoli" is the one the story is about). Pure: reads only its arguments."""
+    gaz = data.gazetteer
+    # doc.text is read once per text and passed on: spaCy rebuilds it on every access.
+    texts = [_Text("text", doc, mentions, doc.text)]
+    texts += [_Text(f"caption:{i}", d, ms, d.text) for i, (d, ms) in enumerate(captions)]
+    cands: list[_Candidate] = []
+    sites: dict[str, list[_Site]] = {}
+    demonym_focus: Counter[str] = Counter()
+    for t in texts:
+        found, sites[t.field] = _candidates(data, t.doc, t.mentions, t.text, dateline=t.field == "text")
+        # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
+        for a, b in pairwise(found):
+            between = t.text[a.end : b.start]
+            if between.strip() == "," and b.start - a.end <= 3:
+                codes = _qualifier_codes(gaz, t.text[b.start : b.end])
+                a.qualifier |= codes
+                # "Tacoma, Washington": a qualifier that is the state of a town of that name is the state.
+                if any(e.admin1 in codes for e in a.entries if e.feature != COUNTRY):
+                    b.division = True
+        for c in found:
+            c.field = t.field
+        cands += found
+        for m in t.mentions:
+            if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
+                demonym_focus[iso] += 1
+    # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas").
+    base: dict[str, list[float]] = {}
+    for c in cands:
+        own = [_prior(e, c) + _qualifier_bonus(e, c) for e in c.entries]
+        base[c.key] = [max(a, b) for a, b in zip(base[c.key], own)] if c.key in base else own
     chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
-    # Two more rounds: each mention reads the countries and states of all the others, as resolved in the last.
+    # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
+    # the last. Other places means other names: a name said five times must not vouch for its own reading.
     for _ in range(2):
         focus = demonym_focus + Counter(e.country for e in chosen if e.country)
         states: Counter[tuple[str | None, str | None]] = Counter(
             (e.country, e.admin1) for e in chosen if e.feature != COUNTRY and e.admin1
         )
+        own_countries: dict[str, Counter[str]] = {}
+        own_states: dict[str, Counter[tuple[str | None, str | None]]] = {}
+        for c, prev in zip(cands, chosen):
+            if prev.country:
+                own_countries.setdefault(c.key, Counter())[prev.country] += 1
+            if prev.feature != COUNTRY and prev.admin1:
+                own_states.setdefault(c.key, Counter())[(prev.country, prev.admin1)] += 1
         total = sum(focus.values())
         scores: dict[str, dict[int, float]] = {}
-        for c, prev in zip(cands, chosen):
-            f = focus - Counter({prev.country: 1}) if prev.country else focus
-            st = states - Counter({(prev.country, prev.admin1): 1}) if prev.feature != COUNTRY else states
-            n = max(total - 1, 1)
+        for c in cands:
+            if c.key in scores:
+                continue  # one sense per article: every mention of a name reads the same context
+            f = focus - own_countries.get(c.key, Counter())
+            st = states - own_states.get(c.key, Counter())
+            n = max(total - sum(own_countries.get(c.key, Counter()).values()), 1)
             per_key = scores.setdefault(c.key, {})
             for idx, e in enumerate(c.entries):
-                s = _prior(e, c) + _qualifier_bonus(e, c)
+                s = base[c.key][idx]
                 if e.country and f[e.country]:
                     s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
                 if e.feature != COUNTRY and st[(e.country, e.admin1)]:
                     s += ADMIN1_FOCUS_BONUS
-                # One sense per article: the same name takes the place its best-supported mention points to.
-                per_key[idx] = max(per_key.get(idx, -math.inf), s)
+                per_key[idx] = s
         chosen = [c.entries[max(scores[c.key], key=lambda i: scores[c.key][i])] for c in cands]
 
+    resolved = list(zip(cands, chosen))
+    for t in texts:
+        yield from _places_of(data, t, [(c, e) for c, e in resolved if c.field == t.field], sites[t.field])
+
+
+def _places_of(data: PlaceData, t: _Text, resolved: list[tuple[_Candidate, Entry]], sites: list[_Site]) -> list[Place]:
+    """The Place records of one text, in text order: resolved names, place adjectives, then roads and buildings."""
+    text, doc, field = t.text, t.doc, t.field
     places = []
-    for c, e in zip(cands, chosen):
+    for c, e in resolved:
         start, end = _extend_region(data, text, c.start, c.shown_end or c.end)
         places.append(
             Place(
@@ -521,14 +666,28 @@ def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> It
                 lon=e.lon,
                 geonames_id=e.geonames_id,
                 feature=e.feature,
+                field=field,
             )
         )
-    # Roads and buildings go to the town the article names most, when it names one: a street is in the town
-    # the story is about far more often than not. Without a town they stay out; a country is too coarse.
-    towns = Counter(e for e in chosen if e.feature.startswith("PPL") or e.feature == ADMIN2)
-    if towns and sites:
-        town = max(towns, key=lambda e: (towns[e], e.population))
+    taken = [(p.start, p.end) for p in places]
+    for start, end, e in _adjective_places(data, doc, t.mentions, taken):
+        places.append(
+            Place(
+                text[start:end], start, end, e.name, e.country, e.admin1, e.lat, e.lon, e.geonames_id, e.feature,
+                field,
+            )
+        )
+    # A road or building the gazetteer lacks lies in a town: the one written right after it ("Royal Street, New
+    # Orleans", "the prison in Muntinlupa"), else the nearest named in its sentence, else the town the article
+    # names most. It keeps its own feature (RD, BLDG) and no GeoNames id; only the point and divisions are the
+    # town's. Without a town it stays out: a country is too coarse for a street.
+    if sites:
+        located = [(c, e) for c, e in resolved if e.feature.startswith("PPL") or e.feature == ADMIN2]
+        towns = Counter(e for _, e in located)
         for site in sites:
+            town = _site_town(doc, text, site, located, towns)
+            if town is None:
+                continue
             places.append(
                 Place(
                     text=site.name,
@@ -541,10 +700,11 @@ def resolve_places(data: PlaceData, doc: Doc, mentions: Sequence[Mention]) -> It
                     lon=town.lon,
                     geonames_id=None,
                     feature=site.feature,
+                    field=field,
                 )
             )
-        places.sort(key=lambda p: p.start)
-    yield from places
+    places.sort(key=lambda p: p.start)
+    return places
 
 
 @register_stage("places", adds="places", needs=("entities",))
@@ -552,6 +712,13 @@ def places_stage(nlp: Language) -> StageFn:
     data = load_place_data()
 
     def run(ctx: Context) -> Iterator[Place]:
-        return resolve_places(data, ctx.doc, ctx.layers.get("entities", ()))
+        captions = []
+        texts = [c.text for c in ctx.article.captions]
+        if texts:
+            # Captions are not part of the body parse: each gets its own, short one.
+            for cdoc in ctx.nlp.pipe(texts):
+                ents = [Mention(e.text, e.label_, e.start_char, e.end_char) for e in cdoc.ents]
+                captions.append((cdoc, ents))
+        return resolve_places(data, ctx.doc, ctx.layers.get("entities", ()), captions)
 
     return run

@@ -265,7 +265,7 @@ def _event_dict(row: sqlite3.Row, roles: dict[str, list[dict[str, Any]]], articl
         place = {"text": row["place_text"], "start": row["place_start"], "end": row["place_end"],
                  "name": row["place_name"], "country": row["place_country"], "admin1": row["place_admin1"],
                  "lat": row["place_lat"], "lon": row["place_lon"], "geonames_id": row["place_geonames_id"],
-                 "feature": row["place_feature"]}
+                 "feature": row["place_feature"], "field": "text"}  # an event's place is in the body
     return {
         "id": row["id"],
         "article": article,
@@ -364,7 +364,7 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
         'SELECT text, name, country, sector, code, start, "end", entity AS id FROM actors '
         "WHERE article_id = ? ORDER BY start, id", one)]
     out["places"] = [dict(r) for r in conn.execute(
-        'SELECT text, start, "end", name, country, admin1, lat, lon, geonames_id, feature FROM places '
+        'SELECT text, start, "end", name, country, admin1, lat, lon, geonames_id, feature, field FROM places '
         "WHERE article_id = ? ORDER BY start, id", one)]
     out["dates"] = [dict(r) for r in conn.execute(
         'SELECT text, start, "end", value, precision, type FROM dates WHERE article_id = ? ORDER BY start, id', one)]

@@ -191,10 +191,10 @@ class SQLiteStore:
         ex('INSERT INTO actors (article_id, start, "end", text, name, country, sector, code, entity) '
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
            [(a.id, x.start, x.end, x.text, x.name, x.country, x.sector, x.code, x.id) for x in doc.actors])
-        ex('INSERT INTO places (article_id, start, "end", text, name, country, admin1, lat, lon, geonames_id, feature) '
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           [(a.id, p.start, p.end, p.text, p.name, p.country, p.admin1, p.lat, p.lon, p.geonames_id, p.feature)
-            for p in doc.places])
+        ex('INSERT INTO places (article_id, start, "end", text, name, country, admin1, lat, lon, geonames_id, feature, '
+           "field) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           [(a.id, p.start, p.end, p.text, p.name, p.country, p.admin1, p.lat, p.lon, p.geonames_id, p.feature,
+             p.field) for p in doc.places])
         ex('INSERT INTO dates (article_id, start, "end", text, value, precision, type) VALUES (?, ?, ?, ?, ?, ?, ?)',
            [(a.id, t.start, t.end, t.text, t.value, t.precision, t.type) for t in doc.dates])
         ex('INSERT INTO quotes (article_id, start, "end", text, kind, cue, cue_start, cue_end, speaker_text, '
