@@ -230,3 +230,58 @@ def test_places_gazetteer_cache_is_written_and_reused(tmp_path: Path, monkeypatc
         assert cached.stat().st_size > 1_000_000
     finally:
         gazetteer.load_gazetteer.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("Heavy storms battered the West Coast on Monday, cutting power to thousands.", "West Coast", "USA"),
+        ("Tankers slowed in the Strait of Hormuz after the seizure.", "Strait of Hormuz", None),
+        ("Drought has spread across the Sahel this year.", "Sahel", None),
+    ],
+)
+def test_places_world_regions_and_seas_have_a_point(pipe: Pipeline, text: str, mention: str, country: str | None) -> None:
+    found = [p for p in places_of(pipe, text) if p.text.endswith(mention)]
+    assert found and found[0].country == country and found[0].feature == "RGN" and found[0].lat is not None
+
+
+def test_places_name_listed_with_states_is_a_state(pipe: Pipeline) -> None:
+    text = "The firm failed to lure tech jobs from western states such as California or Washington last year."
+    (wa,) = [p for p in places_of(pipe, text) if p.text == "Washington"]
+    assert (wa.feature, wa.admin1) == ("ADM1", "WA")
+
+
+def test_places_list_of_cities_is_no_qualifier(pipe: Pipeline) -> None:
+    # "Washington, New York" reads like "Tacoma, Washington", but a list goes on: New York is the city here.
+    text = "After stops in Washington, New York and Boston, the prince flew on to Houston."
+    (ny,) = [p for p in places_of(pipe, text) if p.text == "New York"]
+    assert ny.feature.startswith("PPL") and ny.geonames_id == 5128581
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "feature"),
+    [
+        ("Floods closed schools across Kolkata on Monday.", "Kolkata", "PPL"),  # the city, not its district
+        ("Oklahoma lawmakers met as teachers rallied in Oklahoma City.", "Oklahoma", "ADM1"),  # the state
+    ],
+)
+def test_places_city_over_its_division_only_by_its_own_name(
+    pipe: Pipeline, text: str, mention: str, feature: str
+) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == mention]
+    assert found and found[0].feature.startswith(feature)
+
+
+def test_places_name_placed_once_is_a_place_everywhere(pipe: Pipeline) -> None:
+    text = "Troops pressed into the city of Douma on Friday.\n\nDouma is surrounded by government forces."
+    found = [p for p in places_of(pipe, text) if p.text == "Douma"]
+    assert len(found) == 2 and {p.country for p in found} == {"SYR"}
+
+
+def test_places_town_after_to_or_listed_with_a_town_in_the_articles_country(pipe: Pipeline) -> None:
+    text = (
+        "Rail links from Amsterdam to Berlin include stops in Hilversum and Almelo, the Dutch paper said. "
+        "Travellers from Utrecht to Lelystad complained."
+    )
+    names = {p.text: p.country for p in places_of(pipe, text)}
+    assert names.get("Almelo") == "NLD"

@@ -3,8 +3,8 @@ and coordinates.
 
 Mentions come from spaCy's GPE/LOC/FAC entities, from names spaCy mislabels, from the place an organisation's name
 opens with, from nationality adjectives before a word for land, and from capitalised words it missed; candidates are
-ranked by population and feature class, the countries and states of the article's other names, and qualifiers such
-as "Paris, Texas". Roads and buildings the gazetteer lacks take the point of the town that locates them.
+ranked by population and feature class, the countries and states of the article's other names, qualifiers such
+as "Paris, Texas" and lists such as "California or Washington". Roads and buildings the gazetteer lacks take the point of the town that locates them.
 """
 
 from __future__ import annotations
@@ -41,16 +41,22 @@ FOCUS_PRESENT_BONUS = 0.5  # the candidate's country is named at all
 ADMIN1_FOCUS_BONUS = 1.0  # another place in the article lies in the same state or province
 QUALIFIER_BONUS = 6.0  # "Paris, Texas": the next name contains the candidate
 DIVISION_WORD_BONUS = 3.0  # "Idlib province", "the state of ...": the text itself says it is a division
+LIST_KIND_BONUS = 4.0  # listed beside states (or countries), a name is read as one too
 # A big city named like the state it lies in is what news means by the bare name ("New York", "Washington").
 CITY_OVER_DIVISION_BONUS = 2.5
 CITY_OVER_DIVISION_MIN_POPULATION = 100_000
+CITY_OVER_DIVISION_ALIAS_MIN_POPULATION = 1_000_000
 # Names nobody tagged as places are kept only when this sure: a country, a region, a big city, or a town in a
 # country the article is about.
 SURE_POPULATION = 100_000
 FOCUS_TOWN_POPULATION = 1_000
 MAX_FALLBACK_TOKENS = 4
-# Words after which a capitalised name is a place whatever spaCy called it ("in Riverdale").
-LOCATIVE = frozenset({"in", "near", "outside", "around", "across", "throughout", "into", "towards", "toward"})
+# Words after which a capitalised name is a place whatever spaCy called it ("in Riverdale", "driving to Castlegar").
+LOCATIVE = frozenset(
+    {"in", "near", "outside", "around", "across", "throughout", "into", "towards", "toward", "to", "from", "at", "via"}
+)
+_LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", "&"})
+_LIST_JOINER = re.compile(r"(?: and| or|, and| &)\s+$")
 # What may stand between a road or building and the town that locates it: "Royal Street, New Orleans".
 SITE_QUALIFIERS = frozenset({",", "in", ", in", "at", "near", "of", "in central", "in downtown"})
 
@@ -149,6 +155,7 @@ class _Candidate:
     division: bool = False  # the text carried a word like "province" or "state"
     qualifier: set[str] = field(default_factory=set)  # ISO3 codes and admin1 codes named right after it
     shown_end: int | None = None  # a facility named after its town is shown whole ("Colchester Hospital")
+    listed: set[str] = field(default_factory=set)  # feature codes of the states or countries listed beside it
     field: str = "text"  # which text the offsets index: the body, or "caption:N"
 
 
@@ -304,7 +311,9 @@ def _prior(entry: Entry, cand: _Candidate) -> float:
         not cand.division
         and entry.feature.startswith("PPL")
         and entry.population >= CITY_OVER_DIVISION_MIN_POPULATION
-        and any(o.feature == ADMIN1 and o.country == entry.country for o in cand.entries)
+        # By a short form of its name ("Oklahoma" for Oklahoma City) only a city bigger than most states.
+        and (normalize(entry.name) == cand.key or entry.population >= CITY_OVER_DIVISION_ALIAS_MIN_POPULATION)
+        and any(o.feature in (ADMIN1, ADMIN2) and o.country == entry.country for o in cand.entries)
     ):
         score += CITY_OVER_DIVISION_BONUS
     return score
@@ -332,8 +341,21 @@ def _sure_place(entry: Entry, key: str, focus: Counter[str]) -> bool:
     return entry.feature in (COUNTRY, ADMIN1, CONTINENT, REGION, CAPITAL) or entry.population >= SURE_POPULATION
 
 
-def _fallback_candidates(data: PlaceData, doc: Doc, covered: list[bool], focus: Counter[str]) -> Iterator[_Candidate]:
-    """Capitalised words spaCy did not tag that the gazetteer is sure of (precision over recall)."""
+def _in_named_state(entry: Entry, key: str, states: set[tuple[str | None, str | None]]) -> bool:
+    """Whether a town by its own name lies in a state or province the article has named."""
+    return (
+        entry.feature.startswith("PPL")
+        and entry.population >= FOCUS_TOWN_POPULATION
+        and normalize(entry.name) == key
+        and (entry.country, entry.admin1) in states
+    )
+
+
+def _fallback_candidates(
+    data: PlaceData, doc: Doc, covered: list[bool], focus: Counter[str], known: set[str]
+) -> Iterator[_Candidate]:
+    """Capitalised words spaCy did not tag that the gazetteer is sure of, or that the article names as a place
+    elsewhere ("the city of Douma" ... "Douma is surrounded"): precision over recall."""
     gaz = data.gazetteer
     tokens = list(doc)
     i = 0
@@ -353,7 +375,7 @@ def _fallback_candidates(data: PlaceData, doc: Doc, covered: list[bool], focus: 
             if key in data.stopwords or len(key) < 3 or not gaz.has_key(key):
                 continue
             entries = gaz.lookup_key(key)
-            if any(_sure_place(e, key, focus) for e in entries):
+            if key in known or any(_sure_place(e, key, focus) for e in entries):
                 found = _Candidate(span[0].idx, span[0].idx + len(text), key, entries)
                 break
         if found is None:
@@ -394,6 +416,16 @@ def _extend_region(data: PlaceData, text: str, start: int, end: int) -> tuple[in
             if low[end:e] == variant and (e == len(low) or not low[e].isalnum()):
                 return start, e
     return start, end
+
+
+def _listed_with_place(text: str, start: int, cands: list[_Candidate]) -> bool:
+    """Whether a name follows a place in a list ("stops in Hilversum and Almelo"): a list's items are alike."""
+    before = text[max(0, start - 8) : start]
+    m = _LIST_JOINER.search(before)
+    if m is None:
+        return False
+    at = start - len(before) + m.start()
+    return any(c.end == at for c in cands)
 
 
 def _preceded_by_locative(doc: Doc, start: int) -> bool:
@@ -468,6 +500,11 @@ def _candidates(
             focus[best.country] += 1
 
     place_keys = {c.key for c in cands}
+    states: set[tuple[str | None, str | None]] = set()
+    for c in cands:
+        best = max(c.entries, key=lambda e: _prior(e, c))
+        if best.feature != COUNTRY and best.admin1:
+            states.add((best.country, best.admin1))
     # spaCy's small model calls many towns a person or an organisation. Keep the name when it is a place elsewhere
     # in the article, follows "in"/"near", or is a country, state or big city by its own name; a person's name
     # only when it is a country or a division of one the article is about ("Kent"), as "Nelson" is mostly a man.
@@ -476,7 +513,7 @@ def _candidates(
         for n, (m, cand) in enumerate(doubtful):
             if n in accepted:
                 continue
-            locative = _preceded_by_locative(doc, cand.start)
+            locative = _preceded_by_locative(doc, cand.start) or _listed_with_place(body, cand.start, cands)
             if m.label == "PERSON" and not locative:
                 ok = any(
                     e.feature in (COUNTRY, CONTINENT) or (e.feature in _BROAD and focus[e.country or ""])
@@ -484,6 +521,9 @@ def _candidates(
                 )
             else:  # a small town in the article's country only after "in"/"near": "Sutton" is as often a name
                 ok = any(_sure_place(e, cand.key, focus if locative else Counter()) for e in cand.entries)
+                # ... or one in a state or province the article names ("Immokalee" in a story on Collier County,
+                # Florida): a town's name in its own state's news is that town.
+                ok = ok or any(_in_named_state(e, cand.key, states) for e in cand.entries)
             if ok or cand.key in place_keys:
                 accepted.add(n)
                 place_keys.add(cand.key)
@@ -492,7 +532,7 @@ def _candidates(
                 best = max(cand.entries, key=lambda e: _prior(e, cand))
                 if best.country:
                     focus[best.country] += 1
-    cands += _fallback_candidates(data, doc, covered, focus)
+    cands += _fallback_candidates(data, doc, covered, focus, place_keys)
     # A name the article also gives a person ("Victoria Nuland" ... "Nuland said") is that person, unless it is
     # a country, a state or a big city.
     people = set()
@@ -591,14 +631,22 @@ def resolve_places(
     for t in texts:
         found, sites[t.field] = _candidates(data, t.doc, t.mentions, t.text, dateline=t.field == "text")
         # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
-        for a, b in pairwise(found):
+        for i, (a, b) in enumerate(pairwise(found)):
             between = t.text[a.end : b.start]
-            if between.strip() == "," and b.start - a.end <= 3:
+            # "Washington, New York and Boston" is a list, not New York's Washington.
+            in_list = i + 2 < len(found) and t.text[b.end : found[i + 2].start].strip() in _LIST_SEPARATORS
+            if between.strip() == "," and b.start - a.end <= 3 and not in_list:
                 codes = _qualifier_codes(gaz, t.text[b.start : b.end])
                 a.qualifier |= codes
                 # "Tacoma, Washington": a qualifier that is the state of a town of that name is the state.
                 if any(e.admin1 in codes for e in a.entries if e.feature != COUNTRY):
                     b.division = True
+            # "Utah, Colorado and Washington": a list of states or countries makes its ambiguous items one too.
+            if between.strip() in _LIST_SEPARATORS and b.start - a.end <= 6:
+                for x, y in ((a, b), (b, a)):
+                    kind = max(y.entries, key=lambda e: _prior(e, y)).feature
+                    if kind in (COUNTRY, ADMIN1):
+                        x.listed.add(kind)
         for c in found:
             c.field = t.field
         cands += found
@@ -608,7 +656,7 @@ def resolve_places(
     # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas").
     base: dict[str, list[float]] = {}
     for c in cands:
-        own = [_prior(e, c) + _qualifier_bonus(e, c) for e in c.entries]
+        own = [_prior(e, c) + _qualifier_bonus(e, c) + LIST_KIND_BONUS * (e.feature in c.listed) for e in c.entries]
         base[c.key] = [max(a, b) for a, b in zip(base[c.key], own)] if c.key in base else own
     chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
     # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
