@@ -27,7 +27,9 @@ ACTOR = {"type": "object", "required": ["text"],
          | {"start": N_INT, "end": N_INT}}
 PLACE = {"type": ["object", "null"],
          "properties": {k: N_STR for k in ("text", "name", "country", "admin1", "feature")}
-         | {"start": N_INT, "end": N_INT, "lat": N_NUM, "lon": N_NUM, "geonames_id": N_INT}}
+         | {"start": N_INT, "end": N_INT, "lat": N_NUM, "lon": N_NUM, "geonames_id": N_INT,
+            "field": {"type": "string", "pattern": "^(text|caption:[0-9]+)$",
+                      "description": "The text the offsets index: the body, or the Nth photo caption (from 0)."}}}
 EVENT = {
     "type": "object",
     "required": ["id", "article", "type", "sentence", "trigger", "quad_class", "source", "target", "date", "place"],
