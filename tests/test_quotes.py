@@ -192,6 +192,63 @@ def test_quotes_second_speech_verb_is_cut_from_the_content(nlp: Language) -> Non
     assert [q.text for q in said] == ["the army would withdraw"]
 
 
+def test_quotes_clause_the_parser_hangs_on_the_cue_is_content(nlp: Language) -> None:
+    # The parser attaches "but required ..." to "said", not to "was fair": it is still what was said.
+    text = "The party leader said the process was fair, but required candidates to put forth an effort."
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert quote.text == "the process was fair, but required candidates to put forth an effort"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We have shown what is possible when the town stands as one."\n\nVarga said the new bridge would bring jobs.',
+        (
+            "“The deal is the best chance we have had,” Moreau said at the port. “Together we have proved what is"
+            " possible when the region works as one.”\n\nMoreau said the new bridge would bring jobs."
+        ),
+    ],
+)
+def test_quotes_complement_never_across_a_paragraph(nlp: Language, text: str) -> None:
+    # The parser makes the quotation that ends the paragraph before a first complement of the next "said".
+    last_said = text.rindex("said")
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue_start == last_said]
+    assert (quote.kind, quote.text) == ("indirect", "the new bridge would bring jobs")
+
+
+def test_quotes_verb_with_its_own_clause_is_not_the_cue_before_it(nlp: Language) -> None:
+    text = "Senator Lena Moreau said that Brandt is a “decent man,” and said that the plan “failed last night.”"
+    second = text.rindex("said")
+    quotes = quotes_of(nlp, text)
+    assert [q.text for q in quotes if q.cue_start == second] == ["that the plan “failed last night."]
+    assert any("decent man" in q.text for q in quotes)
+    assert all(q.cue_start != second for q in quotes if "decent man" in q.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            'Moreau said the plan "may work. But we need more time to test it."',
+            'the plan "may work. But we need more time to test it.',
+        ),
+        (
+            "Moreau said the harbour “will reopen in May. The repairs are almost done.”",
+            "the harbour “will reopen in May. The repairs are almost done.",
+        ),
+    ],
+)
+def test_quotes_reported_clause_runs_to_the_end_of_its_quotation(nlp: Language, text: str, content: str) -> None:
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert (quote.kind, quote.text) == ("indirect", content)
+
+
+def test_quotes_cue_inside_any_quoted_stretch_is_nested(nlp: Language) -> None:
+    # The quoted phrase is no direct quote (it is the object of "called"), but "says" inside it is still not ours.
+    text = 'The mayor called it "the kind of deal where everyone says it will work" in the interview.'
+    assert [q for q in quotes_of(nlp, text) if q.cue == "says"] == []
+
+
 @pytest.mark.parametrize(
     ("text", "content", "speaker"),
     [

@@ -167,7 +167,7 @@ def extract_quotes(
             cue_start=cue.idx + len(cue) - len(cue_text) if cue is not None and cue_text is not None else None,
             cue_end=cue.idx + len(cue) if cue is not None else None,
         )
-    yield from _indirect(doc, text, lex, speakers, used, spans)
+    yield from _indirect(doc, text, lex, speakers, used, spans, found)
 
 
 def _lead_in(doc: Doc, text: str, seg: Segment, cue: Token | None) -> int | None:
@@ -257,7 +257,7 @@ def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None
         if t.tag_ in (".", "``") or "\n" in t.text or t.text in OPENERS:
             break
         if _is_cue(t, lex):
-            return t
+            return None if _own_complement(t) else t
         if words == 0 and t.text in _DASHES:
             # "“...” ― Steve Quinlan": a dash and a name stand for "said".
             nxt = doc[i + 1] if i + 1 < len(doc) else None
@@ -267,6 +267,24 @@ def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None
             words += 1
         i += 1
     return None
+
+
+def _own_complement(cue: Token) -> bool:
+    """A verb after a quotation that reports a clause of its own is not the quotation's cue: in `Smith said X is
+    “a good man,” and said that Y`, the second "said" has Y. Only the plain cases count (a conjoined verb, or "that"
+    right after it), as the parser often makes a clause deep in a speaker's apposition the cue's complement."""
+    doc = cue.doc
+    for c in cue.rights:
+        if c.dep_ != "ccomp":
+            continue
+        if any(
+            t.tag_ in (".", "``", "''") or "\n" in t.text or t.text in OPENERS
+            for t in doc[cue.i + 1 : c.left_edge.i + 1]
+        ):
+            continue
+        if cue.dep_ == "conj" or (c.left_edge.lower_ == "that" and c.left_edge.i == cue.i + 1):
+            return True
+    return False
 
 
 def _inside_quote(text: str, at: int) -> bool:
@@ -310,12 +328,19 @@ Found = tuple[list[tuple[int, int]], Token | None, int, bool]
 
 
 def _indirect(
-    doc: Doc, text: str, lex: Lexicon, speakers: _Speakers, used: set[int], direct: list[tuple[int, int]]
+    doc: Doc,
+    text: str,
+    lex: Lexicon,
+    speakers: _Speakers,
+    used: set[int],
+    direct: list[tuple[int, int]],
+    marked: Sequence[Segment] = (),
 ) -> Iterator[Quote]:
     """Reported speech: a cue verb with a complement clause ("said that ...", "warned ..."), "according to X", a
     stated aim ("vowed to ..."), verbs whose object is the position taken ("called for a ceasefire"), and headlines
     that give a name and what it said ("Smith: Talks will resume")."""
     starts = sorted(direct)
+    marked_starts = [m.start for m in marked]
     for tok in doc:
         if tok.i in used or tok.tag_ not in _CUE_TAGS:
             continue
@@ -331,10 +356,12 @@ def _indirect(
             if end - start >= 2:
                 spans.append((start, end))
         # A cue inside a quotation is the speaker's own narration ("I told them that ..."): nested attribution is
-        # left out, as it brings far more false quotes than true ones. A clause that is mostly a quotation already
-        # given as direct is not repeated as indirect.
-        if not spans or any(s <= tok.idx < e for s, e in starts):
+        # left out, as it brings far more false quotes than true ones. That holds inside any quoted stretch, also
+        # one not taken as a direct quote. A clause that is mostly a quotation already given as direct is not
+        # repeated as indirect.
+        if not spans or any(s <= tok.idx < e for s, e in starts) or _quoted_at(tok.idx, marked_starts, marked):
             continue
+        spans[-1] = (spans[-1][0], _close_quote(text, spans[-1][1], marked_starts, marked))
         if _mostly_quoted(spans[0][0], spans[-1][1], starts):
             continue
         if speaker is None and subject_speaks:
@@ -352,6 +379,21 @@ def _indirect(
                 cue_end=cue_end,
             )
     yield from _headlines(doc, text, speakers, starts)
+
+
+def _quoted_at(at: int, starts: list[int], marked: Sequence[Segment]) -> Segment | None:
+    """The quoted stretch (any pair of quotation marks) that ``at`` lies in."""
+    i = bisect.bisect_right(starts, at) - 1
+    return marked[i] if i >= 0 and marked[i].start <= at < marked[i].end else None
+
+
+def _close_quote(text: str, end: int, starts: list[int], marked: Sequence[Segment]) -> int:
+    """A reported clause that ends inside a quotation ends where the quotation does: the parse stops at its first
+    sentence in `said the plan "may work. But we need more time."`, the quotation runs on."""
+    seg = _quoted_at(end - 1, starts, marked)
+    if seg is None or seg.runs_on or end >= seg.end:
+        return end
+    return max(end, _strip(text, seg.start, seg.end)[1])
 
 
 def _headlines(doc: Doc, text: str, speakers: _Speakers, direct: list[tuple[int, int]]) -> Iterator[Quote]:
@@ -417,10 +459,13 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
     if tok.tag_ not in _VERB_TAGS:
         return _noun_content(tok, lemma, lex)
     if lemma in lex.cue_verbs or lemma in lex.infinitive_cues:
-        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        comp = _complement(tok)
         raising = lemma in lex.raising_cues
         if comp is not None and (not raising or comp.left_edge.lower_ in ("that", "as")):
-            return [_clause(comp, lex)], None, end, not raising
+            lo, hi = _clause(comp, lex)
+            if comp.i > tok.i:
+                hi = _run_on(tok, comp, hi, lex)
+            return [(lo, hi)], None, end, not raising
         inf = _infinitive(tok) if lemma in lex.infinitive_cues and tok.dep_ != "relcl" else None
         if inf is not None:
             piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
@@ -475,6 +520,40 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             hi = max([obj.right_edge.i] + [c.right_edge.i for c in pred])
             return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, end, True
     return None
+
+
+def _complement(tok: Token) -> Token | None:
+    """The clause a cue reports, never one across a paragraph break: the parser often makes a quotation that ends
+    the paragraph before the first complement of the "said" that opens the next ("Varga said the bridge would ...")."""
+    doc = tok.doc
+    for c in tok.children:
+        if c.dep_ != "ccomp":
+            continue
+        lo, hi = (c.right_edge.i, tok.i) if c.i < tok.i else (tok.i, c.left_edge.i)
+        if not any("\n" in t.text for t in doc[lo:hi]):
+            return c
+    return None
+
+
+def _run_on(tok: Token, comp: Token, hi: int, lex: Lexicon) -> int:
+    """Where a clause after its cue really ends: the parser hangs the second half of "said A, but could not B" and
+    "said A because B" on the cue instead of on A. A conjoined or adverbial clause after the complement is taken in,
+    unless it is a cue of its own ("said A and added B") or the complement was already cut short."""
+    if hi < comp.right_edge.i:
+        return hi
+    doc = tok.doc
+    for c in tok.rights:
+        if c.i <= comp.i or c.is_punct or c.dep_ == "cc":
+            continue
+        lemma = c.lemma_.lower()
+        if c.dep_ not in ("conj", "advcl") or (
+            c.tag_ in _VERB_TAGS and (lemma in lex.cue_verbs or lemma in lex.object_cues)
+        ):
+            break
+        hi = max(hi, c.right_edge.i)
+    while hi > comp.i and doc[hi].is_punct:
+        hi -= 1
+    return hi
 
 
 def _infinitive(tok: Token) -> Token | None:
