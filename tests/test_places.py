@@ -150,6 +150,24 @@ def test_places_road_lies_in_the_town_written_after_it(pipe: Pipeline) -> None:
     assert (avenue.lat, avenue.lon, avenue.admin1) == (beach.lat, beach.lon, "FL")
 
 
+def test_places_road_with_no_town_nearby_lies_in_the_articles_own_area(pipe: Pipeline) -> None:
+    # Austin is named twice, but the article is about Oregon: a street named on its own is an Oregon street.
+    text = (
+        "Officials in Eugene and Salem, Oregon, met on Monday. An Austin firm and an Austin bank bid for the work.\n\n"
+        "Crews repaved Willamette Street overnight."
+    )
+    (street,) = [p for p in places_of(pipe, text) if p.text == "Willamette Street"]
+    assert (street.country, street.admin1) == ("USA", "OR")
+
+
+def test_places_surname_of_a_person_named_in_full_is_no_place(pipe: Pipeline) -> None:
+    text = (
+        "The president picked Sarah Bolton as adviser on Monday. He offered the job to Bolton at a lunch, aides in "
+        "Washington said."
+    )
+    assert [p.text for p in places_of(pipe, text) if "Bolton" in p.text] == []
+
+
 def test_places_name_of_a_body_opens_with_its_city(pipe: Pipeline) -> None:
     text = "The Winnipeg Fire Paramedic Service said two people were hurt."
     found = [p for p in places_of(pipe, text) if p.text == "Winnipeg"]

@@ -508,10 +508,12 @@ def _candidates(
     # spaCy's small model calls many towns a person or an organisation. Keep the name when it is a place elsewhere
     # in the article, follows "in"/"near", or is a country, state or big city by its own name; a person's name
     # only when it is a country or a division of one the article is about ("Kent"), as "Nelson" is mostly a man.
+    # A surname of someone the article names in full ("John Bolton" ... "the job to Bolton") is that person.
+    surnames = {normalize(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     accepted: set[int] = set()
     for _ in range(2):  # twice: a name accepted late makes its earlier mentions places too
         for n, (m, cand) in enumerate(doubtful):
-            if n in accepted:
+            if n in accepted or (m.label == "PERSON" and cand.key in surnames):
                 continue
             locative = _preceded_by_locative(doc, cand.start) or _listed_with_place(body, cand.start, cands)
             if m.label == "PERSON" and not locative:
@@ -584,10 +586,11 @@ def _adjective_places(
 
 
 def _site_town(
-    doc: Doc, text: str, site: _Site, located: list[tuple[_Candidate, Entry]], towns: Counter[Entry]
+    doc: Doc, text: str, site: _Site, located: list[tuple[_Candidate, Entry]], towns: Counter[Entry],
+    regions: Counter[tuple[str | None, str | None]],
 ) -> Entry | None:
-    """The town a road or building lies in: named right after it, else nearest in its sentence, else the
-    article's most named."""
+    """The town a road or building lies in: named right after it, else nearest in its sentence, else the town
+    the article names most in the state or province most of its places lie in."""
     for c, e in located:
         if c.start >= site.end and text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
             return e
@@ -600,7 +603,11 @@ def _site_town(
             return min(near, key=lambda x: x[0])[1]
     if not towns:
         return None
-    return max(towns, key=lambda e: (towns[e], e.population))
+    # The article's own area: the state or province most of its places lie in ("Louisiana", "New Orleans",
+    # "Lafayette"...), then its most named town there (the biggest on a tie).
+    area = max(regions, key=lambda k: regions[k]) if regions else None
+    pool = [e for e in towns if (e.country, e.admin1) == area] or list(towns)
+    return max(pool, key=lambda e: (towns[e], e.population))
 
 
 @dataclass(frozen=True)
@@ -727,13 +734,14 @@ def _places_of(data: PlaceData, t: _Text, resolved: list[tuple[_Candidate, Entry
         )
     # A road or building the gazetteer lacks lies in a town: the one written right after it ("Royal Street, New
     # Orleans", "the prison in Muntinlupa"), else the nearest named in its sentence, else the town the article
-    # names most. It keeps its own feature (RD, BLDG) and no GeoNames id; only the point and divisions are the
+    # names most in its own area. It keeps its own feature (RD, BLDG) and no GeoNames id; only the point and divisions are the
     # town's. Without a town it stays out: a country is too coarse for a street.
     if sites:
         located = [(c, e) for c, e in resolved if e.feature.startswith("PPL") or e.feature == ADMIN2]
         towns = Counter(e for _, e in located)
+        regions: Counter[tuple[str | None, str | None]] = Counter((e.country, e.admin1) for _, e in resolved if e.admin1)
         for site in sites:
-            town = _site_town(doc, text, site, located, towns)
+            town = _site_town(doc, text, site, located, towns, regions)
             if town is None:
                 continue
             places.append(
