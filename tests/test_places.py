@@ -168,6 +168,20 @@ def test_places_surname_of_a_person_named_in_full_is_no_place(pipe: Pipeline) ->
     assert [p.text for p in places_of(pipe, text) if "Bolton" in p.text] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "feature"),
+    [
+        ("The envoy was received at the Kremlin on Monday.", "Kremlin", "RUS", "BLDG"),
+        ("Her flight landed at Heathrow after a bomb scare.", "Heathrow", "GBR", "AIRP"),
+        ("Thousands gathered in Tahrir Square at dusk.", "Tahrir Square", "EGY", "SQR"),
+    ],
+)
+def test_places_sites_of_political_news(pipe: Pipeline, text: str, mention: str, country: str, feature: str) -> None:
+    found = [p for p in places_of(pipe, text) if p.text == mention]
+    assert found and (found[0].country, found[0].feature) == (country, feature)
+    assert found[0].lat is not None
+
+
 def test_places_name_of_a_body_opens_with_its_city(pipe: Pipeline) -> None:
     text = "The Winnipeg Fire Paramedic Service said two people were hurt."
     found = [p for p in places_of(pipe, text) if p.text == "Winnipeg"]
