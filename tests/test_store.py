@@ -226,3 +226,16 @@ def test_store_survives_kill_9_and_rerun_completes_without_duplicates(tmp_path: 
         assert duplicated == 0
         fts = conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'Santiago'").fetchone()[0]
         assert fts == conn.execute("SELECT COUNT(*) FROM articles WHERE text LIKE '%Santiago%'").fetchone()[0] > 0
+
+
+def test_store_article_lists_body_places_before_caption_places(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from eventwire.store.queries import get_article
+
+    doc = replace(make_doc(1), places=(Place("Delegates", 0, 9, field="caption:0"), Place("Vienna", 36, 42, "Vienna")))
+    with open_store(tmp_path / "a.db") as store:
+        list(store.write([doc]))
+        article = get_article(store.conn, "art1")
+    assert article is not None
+    assert [(p["text"], p["field"]) for p in article["places"]] == [("Vienna", "text"), ("Delegates", "caption:0")]

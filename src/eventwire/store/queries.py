@@ -365,7 +365,7 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
         "WHERE article_id = ? ORDER BY start, id", one)]
     out["places"] = [dict(r) for r in conn.execute(
         'SELECT text, start, "end", name, country, admin1, lat, lon, geonames_id, feature, field FROM places '
-        "WHERE article_id = ? ORDER BY start, id", one)]
+        "WHERE article_id = ? ORDER BY field <> 'text', field, start, id", one)]  # body, then captions
     out["dates"] = [dict(r) for r in conn.execute(
         'SELECT text, start, "end", value, precision, type FROM dates WHERE article_id = ? ORDER BY start, id', one)]
     quotes = []
