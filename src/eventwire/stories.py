@@ -548,14 +548,15 @@ _STORY_COLUMNS = ("id", "title", "first_article", "first_published", "last_publi
 
 def list_stories(conn: sqlite3.Connection, query: StoryQuery = StoryQuery()) -> Iterator[dict[str, Any]]:
     """Stories, newest first (ids descend), as dicts of the ``stories`` columns."""
+    from .store.queries import date_conditions  # the API's date bounds (a top-level import would be circular)
+
     clauses: list[str] = ["num_articles >= ?"]
     params: list[Any] = [query.min_articles]
-    if query.since:
-        clauses.append("last_published >= ?")
-        params.append(query.since)
-    if query.until:
-        clauses.append(f"substr(first_published, 1, {len(query.until)}) <= ?")
-        params.append(query.until)
+    # A story overlaps the range: still reported on or after `since`, first reported on or before `until`.
+    for column, since, until in (("last_published", query.since, None), ("first_published", None, query.until)):
+        more, values = date_conditions(column, since, until)
+        clauses += more
+        params += values
     if query.before_id is not None:
         clauses.append("id < ?")
         params.append(query.before_id)
@@ -592,6 +593,8 @@ _EVENT_COLUMNS = ("id", "story_id", "type", "source_country", "target_country", 
 
 def list_story_events(conn: sqlite3.Connection, query: StoryEventQuery = StoryEventQuery()) -> Iterator[dict[str, Any]]:
     """Grouped events, newest group first (ids descend), each with the ids of the events it groups."""
+    from .store.queries import date_conditions
+
     clauses: list[str] = ["num_articles >= ?"]
     params: list[Any] = [query.min_articles]
     if query.story_id is not None:
@@ -605,12 +608,9 @@ def list_story_events(conn: sqlite3.Connection, query: StoryEventQuery = StoryEv
         clauses.append("(';' || source_country || ';' LIKE ? OR ';' || target_country || ';' LIKE ? OR place = ?)")
         code = query.country.upper()
         params += [f"%;{code};%", f"%;{code};%", code]
-    if query.since:
-        clauses.append("date >= ?")
-        params.append(query.since)
-    if query.until:
-        clauses.append(f"substr(date, 1, {len(query.until)}) <= ?")
-        params.append(query.until)
+    more, values = date_conditions("date", query.since, query.until)
+    clauses += more
+    params += values
     if query.before_id is not None:
         clauses.append("id < ?")
         params.append(query.before_id)

@@ -156,26 +156,15 @@ def load_dictionary() -> ActorDictionary:
         _add(phrases, phrase, entry, override=True)
         for plural in _plurals(phrase):
             _add(phrases, plural, entry, override=True)
-    for phrase, name, codes, source in _rows("entities.tsv"):
-        _add(
-            phrases,
-            phrase,
-            Entry(kind="entity", name=name, codes=tuple(codes.split(";")), source=source),
-            override=True,
-        )
+    _add_entities(phrases, "entities.tsv")
     for phrase, iso, kind in _rows("countries.tsv"):
         entry = Entry(kind=kind, name=names.get(iso, iso), country=iso)
         _add(phrases, phrase, entry, override=True)
         # Demonyms name people too: "Palestinians", "Israelis".
         if kind == "country" and phrase.endswith(("an", "i")):
             _add(phrases, phrase + "s", entry, override=False)
-    for phrase, name, codes, source in _rows("entities-extra.tsv"):
-        _add(
-            phrases,
-            phrase,
-            Entry(kind="entity", name=name, codes=tuple(codes.split(";")), source=source),
-            override=True,
-        )
+    # Our own additions come after the countries, so that they win over a demonym of the same spelling.
+    _add_entities(phrases, "entities-extra.tsv")
     prefixes = frozenset(p for key in phrases for p in _prefixes(key))
     return ActorDictionary(phrases=phrases, prefixes=prefixes, country_names=names, rules=rules)
 
@@ -243,3 +232,10 @@ def words_of(text: str) -> list[tuple[str, bool, int, int]]:
         space = m.end() < len(text) and text[m.end()].isspace()
         out.append((m.group().lower(), space, m.start(), m.end()))
     return out
+
+
+def _add_entities(phrases: dict[str, Entry], filename: str) -> None:
+    """Named groups and organisations of one entities file, each overriding what an earlier file said."""
+    for phrase, name, codes, source in _rows(filename):
+        _add(phrases, phrase, Entry(kind="entity", name=name, codes=tuple(codes.split(";")), source=source),
+             override=True)

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -494,17 +494,16 @@ def _candidates(
     for m in mentions:
         if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
             focus[iso] += 1
+    # ... and the states or provinces of its sure places' likeliest readings.
+    states: set[tuple[str | None, str | None]] = set()
     for c in cands:
         best = max(c.entries, key=lambda e: _prior(e, c))
         if best.country:
             focus[best.country] += 1
-
-    place_keys = {c.key for c in cands}
-    states: set[tuple[str | None, str | None]] = set()
-    for c in cands:
-        best = max(c.entries, key=lambda e: _prior(e, c))
         if best.feature != COUNTRY and best.admin1:
             states.add((best.country, best.admin1))
+
+    place_keys = {c.key for c in cands}
     # spaCy's small model calls many towns a person or an organisation. Keep the name when it is a place elsewhere
     # in the article, follows "in"/"near", or is a country, state or big city by its own name; a person's name
     # only when it is a country or a division of one the article is about ("Kent"), as "Nelson" is mostly a man.
@@ -703,62 +702,33 @@ def resolve_places(
         yield from _places_of(data, t, [(c, e) for c, e in resolved if c.field == t.field], sites[t.field])
 
 
+def entry_place(e: Entry, text: str, start: int, end: int, field: str = "text") -> Place:
+    """The Place record of a mention ``text[start:end]`` resolved to gazetteer entry ``e``."""
+    return Place(text[start:end], start, end, e.name, e.country, e.admin1, e.lat, e.lon, e.geonames_id, e.feature,
+                 field)
+
+
 def _places_of(data: PlaceData, t: _Text, resolved: list[tuple[_Candidate, Entry]], sites: list[_Site]) -> list[Place]:
     """The Place records of one text, in text order: resolved names, place adjectives, then roads and buildings."""
     text, doc, field = t.text, t.doc, t.field
-    places = []
-    for c, e in resolved:
-        start, end = _extend_region(data, text, c.start, c.shown_end or c.end)
-        places.append(
-            Place(
-                text=text[start:end],
-                start=start,
-                end=end,
-                name=e.name,
-                country=e.country,
-                admin1=e.admin1,
-                lat=e.lat,
-                lon=e.lon,
-                geonames_id=e.geonames_id,
-                feature=e.feature,
-                field=field,
-            )
-        )
+    places = [entry_place(e, text, *_extend_region(data, text, c.start, c.shown_end or c.end), field)
+              for c, e in resolved]
     taken = [(p.start, p.end) for p in places]
-    for start, end, e in _adjective_places(data, doc, t.mentions, taken):
-        places.append(
-            Place(
-                text[start:end], start, end, e.name, e.country, e.admin1, e.lat, e.lon, e.geonames_id, e.feature,
-                field,
-            )
-        )
+    places += [entry_place(e, text, start, end, field)
+               for start, end, e in _adjective_places(data, doc, t.mentions, taken)]
     # A road or building the gazetteer lacks lies in a town: the one written right after it ("Royal Street, New
     # Orleans", "the prison in Muntinlupa"), else the nearest named in its sentence, else the town the article
-    # names most in its own area. It keeps its own feature (RD, BLDG) and no GeoNames id; only the point and divisions are the
-    # town's. Without a town it stays out: a country is too coarse for a street.
+    # names most in its own area. It keeps its own name, feature (RD, BLDG) and no GeoNames id; only the point and
+    # divisions are the town's. Without a town it stays out: a country is too coarse for a street.
     if sites:
         located = [(c, e) for c, e in resolved if e.feature.startswith("PPL") or e.feature == ADMIN2]
         towns = Counter(e for _, e in located)
         regions: Counter[tuple[str | None, str | None]] = Counter((e.country, e.admin1) for _, e in resolved if e.admin1)
         for site in sites:
             town = _site_town(doc, text, site, located, towns, regions)
-            if town is None:
-                continue
-            places.append(
-                Place(
-                    text=site.name,
-                    start=site.start,
-                    end=site.end,
-                    name=site.name,
-                    country=town.country,
-                    admin1=town.admin1,
-                    lat=town.lat,
-                    lon=town.lon,
-                    geonames_id=None,
-                    feature=site.feature,
-                    field=field,
-                )
-            )
+            if town is not None:
+                at_town = entry_place(town, text, site.start, site.end, field)
+                places.append(replace(at_town, name=site.name, geonames_id=None, feature=site.feature))
     places.sort(key=lambda p: p.start)
     return places
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..annotate.places import entry_place
 from ..errors import UsageError
 from ..gazetteer import Entry, load_gazetteer
 from ..records import Article, Document, Place
@@ -122,9 +123,7 @@ def _most_populous(doc: Document) -> list[Place]:
             entries = gaz.lookup(m.text.removeprefix("the "))
             if entries:
                 e = max(entries, key=lambda e: e.population)
-                out.append(
-                    Place(m.text, m.start, m.end, e.name, e.country, e.admin1, e.lat, e.lon, e.geonames_id, e.feature)
-                )
+                out.append(entry_place(e, doc.article.text, m.start, m.end))
     return out
 
 

@@ -85,7 +85,13 @@ def article_conditions(f: ArticleFilter, common: bool = False) -> tuple[list[str
 
 
 def _day_after(day: str) -> str:
+    """The first ISO value after a day, a month ("2026-03" -> "2026-04") or a year, as an exclusive bound."""
     try:
+        if len(day) == 4:
+            return f"{int(day) + 1:04d}"
+        if len(day) == 7:
+            year, month = int(day[:4]), int(day[5:])
+            return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
         return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
     except OverflowError:  # 9999-12-31: anything after every ISO date
         return day + "~"

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -121,8 +122,7 @@ class SQLiteStore:
         for version, name, sql in migrations:
             if version <= current:
                 continue
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 self.conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
                 )
@@ -131,10 +131,17 @@ class SQLiteStore:
                 self.conn.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, datetime.now(UTC).isoformat())
                 )
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (no lock upgrade later); rolled back on any error or interrupt."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _has_foreign_tables(self) -> bool:
         rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
@@ -161,18 +168,13 @@ class SQLiteStore:
 
     def _write_batch(self, batch: list[Document], result: WriteResult) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for doc in batch:
                 if self._insert_document(doc, now):
                     result.stored += 1
                     result.events += len(doc.events)
                 else:
                     result.existing += 1
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def _insert_document(self, doc: Document, now: str) -> bool:
         a = doc.article
@@ -301,16 +303,11 @@ class SQLiteStore:
             "ORDER BY rowid")]
         for i in range(0, len(todo), batch_size):
             now = datetime.now(UTC).isoformat(timespec="seconds")
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 for article_id in todo[i:i + batch_size]:
                     doc = stored_document(self.conn, article_id)
                     if doc is not None:
                         indexer.add(self.conn, doc, now)
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
         return len(todo)
 
 
