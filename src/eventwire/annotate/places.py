@@ -59,6 +59,9 @@ _LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", "&"})
 _LIST_JOINER = re.compile(r"(?: and| or|, and| &)\s+$")
 # What may stand between a road or building and the town that locates it: "Royal Street, New Orleans".
 SITE_QUALIFIERS = frozenset({",", "in", ", in", "at", "near", "of", "in central", "in downtown"})
+# Words after which an organisation's name is the site it occupies: "a gala at The Colony Theatre", "fireworks
+# inside Anfield". GeoWebNews counts these as toponyms (coercion); like a named road, the site takes its town's point.
+SITE_PREPOSITIONS = frozenset({"at", "inside", "outside"})
 
 _DIRECTIONS = (
     "north-eastern",
@@ -428,14 +431,14 @@ def _listed_with_place(text: str, start: int, cands: list[_Candidate]) -> bool:
     return any(c.end == at for c in cands)
 
 
-def _preceded_by_locative(doc: Doc, start: int) -> bool:
+def _preceded_by_locative(doc: Doc, start: int, words: frozenset[str] = LOCATIVE) -> bool:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     if span is None or span.start == 0:
         return False
     prev = doc[span.start - 1]
     if prev.lower_ == "the" and span.start > 1:
         prev = doc[span.start - 2]
-    return prev.lower_ in LOCATIVE
+    return prev.lower_ in words
 
 
 _SITE_FEATURE = {"FAC": "BLDG", "GPE": "PPLX"}
@@ -486,6 +489,8 @@ def _candidates(
                 doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
                 doubtful.append((m, inner))
+            elif m.label == "ORG" and _name_like(text) and _preceded_by_locative(doc, start, SITE_PREPOSITIONS):
+                sites.append(_Site(start, start + len(text), text, "BLDG"))
     if dateline:
         cands += _dateline(data, body)
 
