@@ -243,8 +243,9 @@ def test_places_read_gwn_parses_rootless_xml(tmp_path: Path) -> None:
         "<geonamesID/><latitude/><longitude/></toponym></toponyms></article>\n</articles>\n",
         encoding="utf-8",
     )
-    ((article, gold),) = list(read_gwn(xml))
+    ((article, gold, spans),) = list(read_gwn(xml))
     assert [g.text for g in gold] == ["Oslo"] and article.text[13:17] == "Oslo" and gold[0].geonames_id == 3143244
+    assert spans == [(13, 17), (0, 4)]  # every toponym's span, located or not: what precision is scored against
     assert km(59.91, 10.75, 59.91, 10.75) == 0.0 and 150 < km(0, 0, 0, 1.5) < 170
 
 

@@ -442,6 +442,26 @@ def _preceded_by_locative(doc: Doc, start: int, words: frozenset[str] = LOCATIVE
 
 
 _SITE_FEATURE = {"FAC": "BLDG", "GPE": "PPLX"}
+MAX_EXTENSION_TOKENS = 3
+
+
+def _extend_name(data: PlaceData, doc: Doc, m: Mention, body: str) -> Mention | None:
+    """The place's whole name when spaCy cut it short or split it ("U.S." Virgin Islands, "Boa" + "Vista",
+    "St. Peter's" + "Basilica"): the longest run of capitalised words after the entity that, with it, is a
+    name in the gazetteer."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return None
+    best = None
+    for k in range(span.end, min(span.end + MAX_EXTENSION_TOKENS, len(doc))):
+        t = doc[k]
+        if not (t.is_alpha and t.text[:1].isupper()) or doc[k - 1].whitespace_ != " ":
+            break
+        end = t.idx + len(t.text)
+        text, _ = _trim(body[m.start : end], m.start)
+        if data.gazetteer.has_key(normalize(text)):
+            best = Mention(body[m.start : end], m.label, m.start, end)
+    return best
 
 
 def _name_like(text: str) -> bool:
@@ -468,7 +488,12 @@ def _candidates(
     cands: list[_Candidate] = []
     sites: list[_Site] = []
     doubtful: list[tuple[Mention, _Candidate]] = []
+    joined_to = -1  # the end of the last name extended over the words after it: what lies inside is read
     for m in mentions:
+        if m.start < joined_to:
+            continue
+        if m.label in PLACE_LABELS and (longer := _extend_name(data, doc, m, body)) is not None:
+            m, joined_to = longer, longer.end
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             for t in span:

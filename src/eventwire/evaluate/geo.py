@@ -2,6 +2,7 @@
 
 End to end: a gold toponym that no predicted place overlaps counts as wrong. Literal readings are the headline;
 associative ones ("Washington said", "the US Senate") are scored apart, since they belong to actors more than places.
+Precision is the share of predicted places that overlap a gold toponym of any reading: GeoWebNews marks them all.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class GoldToponym:
     lon: float
 
 
-def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym]]]:
-    """Articles and their toponyms that carry coordinates, from GeoWebNews XML."""
+def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym], list[tuple[int, int]]]]:
+    """Articles, their toponyms that carry coordinates, and the spans of all their toponyms (with coordinates or
+    not, of any reading), from GeoWebNews XML."""
     try:
         raw = path.read_text(encoding="utf-8")
         # The development half is a run of <article> elements whose root tag was cut off: give it one.
@@ -49,7 +51,9 @@ def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym]]]:
     for art in root.iter("article"):
         text = art.findtext("text") or ""
         gold = []
+        spans = []
         for t in art.iter("toponym"):
+            spans.append((int(t.findtext("start") or 0), int(t.findtext("end") or 0)))
             lat, lon = t.findtext("latitude"), t.findtext("longitude")
             if not lat or not lon:
                 continue
@@ -65,7 +69,7 @@ def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym]]]:
                     lon=float(lon),
                 )
             )
-        yield Article(id=f"gwn-{art.get('file')}", text=text, title=art.findtext("title")), gold
+        yield Article(id=f"gwn-{art.get('file')}", text=text, title=art.findtext("title")), gold, spans
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -166,8 +170,13 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
     ours: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
     base: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
     misses: list[dict[str, Any]] = []
-    for doc, (_, toponyms) in zip(pipe.annotate(a for a, _ in pairs), pairs):
+    # GeoWebNews marks every toponym, whatever its reading: a body place that overlaps none is a false one.
+    predicted = {"n": 0, "toponym": 0}
+    for doc, (_, toponyms, spans) in zip(pipe.annotate(a for a, _, _ in pairs), pairs):
         places, baseline = list(doc.places), _most_populous(doc)
+        for p in places:
+            predicted["n"] += 1
+            predicted["toponym"] += any(s < p.end and p.start < e for s, e in spans)
         for g in toponyms:
             group = "literal" if g.type in LITERAL else "associative" if g.type in ASSOCIATIVE else None
             if group is None:
@@ -193,8 +202,9 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
         name="geo",
         dataset=str(gold),
         size=ours["literal"]["n"],
-        metrics=_metrics(ours),
+        metrics={**_metrics(ours), "precision": predicted["toponym"] / max(predicted["n"], 1)},
         details={
+            "predicted": predicted,
             "counts": {k: dict(v) for k, v in ours.items()},
             "baseline": _metrics(base),
             "misses": misses,
