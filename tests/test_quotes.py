@@ -445,3 +445,33 @@ def test_quotes_score_matches_by_word_overlap(
 def test_quotes_read_brat_rejects_folder_without_pairs(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"^--gold .*: no \.ann file with its \.txt found$"):
         read_brat(tmp_path)
+
+
+def test_quotes_complement_after_the_cue_wins_over_a_misread_opening(nlp: Language) -> None:
+    # The parse a long opening phrase gets in news ("After he left the room, Cruz said he was sure ..."): the
+    # opening's verb hangs on "said" as a second complement. What was said is the one after the verb.
+    from spacy.tokens import Doc
+
+    from eventwire.annotate.quotes import _complement
+
+    words = ["After", "he", "left", ",", "Cruz", "said", "he", "was", "sure", "."]
+    heads = [2, 2, 5, 5, 5, 5, 7, 5, 7, 5]
+    deps = ["mark", "nsubj", "ccomp", "punct", "nsubj", "ROOT", "nsubj", "ccomp", "acomp", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    assert _complement(doc[5]) == doc[7]
+    # With only the one before, it is still the complement ("The plan will work, Cruz said").
+    words = ["It", "works", ",", "Cruz", "said", "."]
+    doc = Doc(nlp.vocab, words=words, heads=[1, 4, 4, 4, 4, 4], deps=["nsubj", "ccomp", "punct", "nsubj", "ROOT", "punct"])
+    assert _complement(doc[4]) == doc[1]
+
+
+def test_quotes_content_stays_in_the_cue_paragraph(nlp: Language) -> None:
+    from spacy.tokens import Doc
+
+    from eventwire.annotate.quotes import _in_paragraph
+
+    words = ["Yes", ".", "\n\n", "Her", "rise", "was", "a", "surprise", ",", "said", "observers", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[False, False, False, True, True, True, True, False, True, True, False, False])
+    assert _in_paragraph(doc, 0, 7, 9) == (3, 7)  # a range run back over the break starts after it
+    assert _in_paragraph(doc, 10, 11, 9) == (10, 11)
+    assert _in_paragraph(doc, 0, 11, 0) == (0, 1)  # after the cue, it ends before the break

@@ -349,7 +349,7 @@ def _indirect(
             continue
         pieces, speaker, cue_end, subject_speaks = found
         spans = []
-        for lo, hi in pieces:
+        for lo, hi in (_in_paragraph(doc, lo, hi, tok.i) for lo, hi in pieces):
             start, end = _strip(text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
             while start < end and (text[start] in ".,;:—–-" or text[start].isspace()):
                 start += 1
@@ -379,6 +379,18 @@ def _indirect(
                 cue_end=cue_end,
             )
     yield from _headlines(doc, text, speakers, starts)
+
+
+def _in_paragraph(doc: Doc, lo: int, hi: int, cue: int) -> tuple[int, int]:
+    """The part of a content's token range in the cue's paragraph: the parser runs sentences across a paragraph
+    break ("...regardless of color.”\n\nObama's rise may have been more surprising, said several observers")."""
+    for i in range(lo, hi + 1):
+        if "\n" in doc[i].text:
+            if i < cue:
+                lo = i + 1
+            else:
+                return lo, i - 1
+    return lo, hi
 
 
 def _quoted_at(at: int, starts: list[int], marked: Sequence[Segment]) -> Segment | None:
@@ -526,13 +538,17 @@ def _complement(tok: Token) -> Token | None:
     """The clause a cue reports, never one across a paragraph break: the parser often makes a quotation that ends
     the paragraph before the first complement of the "said" that opens the next ("Varga said the bridge would ...")."""
     doc = tok.doc
+    found = []
     for c in tok.children:
         if c.dep_ != "ccomp":
             continue
         lo, hi = (c.right_edge.i, tok.i) if c.i < tok.i else (tok.i, c.left_edge.i)
         if not any("\n" in t.text for t in doc[lo:hi]):
-            return c
-    return None
+            found.append(c)
+    # One on each side ("In a statement released after he suspended his campaign, Cruz said he is certain ..."):
+    # the one before is the parser's misreading of an opening phrase; what was said follows the verb.
+    after = [c for c in found if c.i > tok.i]
+    return after[0] if after else found[-1] if found else None
 
 
 def _run_on(tok: Token, comp: Token, hi: int, lex: Lexicon) -> int:
