@@ -174,9 +174,8 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
     predicted = {"n": 0, "toponym": 0}
     for doc, (_, toponyms, spans) in zip(pipe.annotate(a for a, _, _ in pairs), pairs):
         places, baseline = list(doc.places), _most_populous(doc)
-        for p in places:
-            predicted["n"] += 1
-            predicted["toponym"] += any(s < p.end and p.start < e for s, e in spans)
+        predicted["n"] += len(places)
+        predicted["toponym"] += sum(any(s < q.end and q.start < e for s, e in spans) for q in places)
         for g in toponyms:
             group = "literal" if g.type in LITERAL else "associative" if g.type in ASSOCIATIVE else None
             if group is None:
