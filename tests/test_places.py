@@ -318,3 +318,43 @@ def test_places_town_after_to_or_listed_with_a_town_in_the_articles_country(pipe
     )
     names = {p.text: p.country for p in places_of(pipe, text)}
     assert names.get("Almelo") == "NLD"
+
+
+def test_places_divisions_outside_the_us_have_geonames_ids() -> None:
+    gaz = load_gazetteer()
+    (ontario,) = [e for e in gaz.lookup("Ontario") if e.feature == "ADM1"]
+    assert (ontario.country, ontario.geonames_id) == ("CAN", 6093943)
+    (kent,) = [e for e in gaz.lookup("Kent") if e.feature == "ADM2" and e.country == "GBR"]
+    assert kent.geonames_id == 3333158
+
+
+def test_places_country_or_province_closing_an_organisation_name(pipe: Pipeline) -> None:
+    # The closing "Canada" makes the article Canadian, and so its "Nelson" the town in British Columbia.
+    text = "Officials at Statistics Canada said prices rose in Nelson. Residents no longer drive to Castlegar."
+    by_text = {p.text: p for p in places_of(pipe, text)}
+    assert by_text["Canada"].country == "CAN" and text[by_text["Canada"].start : by_text["Canada"].end] == "Canada"
+    assert by_text["Nelson"].country == "CAN" and by_text["Castlegar"].country == "CAN"
+
+
+def test_places_organisation_after_at_is_a_site_in_its_town(pipe: Pipeline) -> None:
+    text = "Chefs showed how to roast a turkey at Harbour Foods in Tacoma, Washington on Wednesday."
+    (site,) = [p for p in places_of(pipe, text) if p.text == "Harbour Foods"]
+    assert (site.feature, site.geonames_id, site.country) == ("BLDG", None, "USA")
+    assert km(site.lat or 0.0, site.lon or 0.0, 47.25, -122.44) < 20  # Tacoma's point
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "country"),
+    [
+        ("Lottery tickets are sold in 44 states and the U.S. Virgin Islands.", "U.S. Virgin Islands", "VIR"),
+        ("Thousands of migrants are living in Boa Vista, the state capital.", "Boa Vista", "BRA"),
+    ],
+)
+def test_places_name_cut_short_by_the_parser_is_read_whole(pipe: Pipeline, text: str, whole: str, country: str) -> None:
+    found = {p.text: p.country for p in places_of(pipe, text)}
+    assert found.get(whole) == country, found
+
+
+def test_places_plain_congo_is_the_democratic_republic(pipe: Pipeline) -> None:
+    found = [p for p in places_of(pipe, "Fighting spread across eastern Congo near Goma.") if "Congo" in p.text]
+    assert found and all(p.country == "COD" for p in found)

@@ -278,15 +278,20 @@ def _embedded(data: PlaceData, text: str, start: int) -> _Candidate | None:
     if len(words) < 2:
         return None
     gaz = data.gazetteer
-    spans = [(words[:n], True) for n in range(min(3, len(words) - 1), 0, -1)]
+    spans = [(words[:n], True, False) for n in range(min(3, len(words) - 1), 0, -1)]
     if "of" in words[1:-1]:
-        spans.append((words[len(words) - words[::-1].index("of") :], False))
-    for part, leading in spans:
+        spans.append((words[len(words) - words[::-1].index("of") :], False, False))
+    # A country or province that closes the name: "Statistics Canada", "FrontCounter BC".
+    spans += [(words[-n:], False, True) for n in (2, 1) if n < len(words) and words[-n - 1] != "of"]
+    for part, leading, broad_only in spans:
         sub = " ".join(part)
         key = normalize(sub)
-        if len(key) > 2 and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
+        if (len(key) > 2 or broad_only) and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
+            entries = gaz.lookup_key(key)
+            if broad_only and not any(e.feature in (COUNTRY, ADMIN1) for e in entries):
+                continue
             at = start if leading else start + len(text) - len(sub)
-            return _Candidate(at, at + len(sub), key, gaz.lookup_key(key))
+            return _Candidate(at, at + len(sub), key, entries)
     return None
 
 
@@ -513,7 +518,12 @@ def _candidates(
             if key not in data.stopwords and gaz.has_key(key):
                 doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
-                doubtful.append((m, inner))
+                # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"); a
+                # place that opens it must pass like any name spaCy did not call a place.
+                if inner.end == start + len(text) and inner.start > start and not text[: inner.start - start].rstrip().endswith(" of"):
+                    cands.append(inner)
+                else:
+                    doubtful.append((m, inner))
             elif m.label == "ORG" and _name_like(text) and _preceded_by_locative(doc, start, SITE_PREPOSITIONS):
                 sites.append(_Site(start, start + len(text), text, "BLDG"))
     if dateline:
