@@ -907,11 +907,34 @@ def _candidate_starts(text: str, lex: Lexicon) -> list[int]:
 _CODES = {"1", "2", "3", "4"}
 
 
-def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexicon | None = None) -> Iterator[TimeRef]:
+Match = tuple[int, str, re.Pattern[str], re.Match[str]]
+
+
+def match_rules(text: str, lexicon: Lexicon | None = None) -> list[Match]:
+    """Where each rule matches ``text`` (rank, rule name, pattern, match): what does not depend on the anchor, so
+    that resolving one text against two anchors matches it once."""
+    lex = lexicon or load_lexicon()
+    starts = _candidate_starts(text, lex)
+    out: list[Match] = []
+    for rank, (name, pattern) in enumerate(lex.rules):
+        for pos in starts:
+            m = pattern.match(text, pos)
+            if m is not None and "\n\n" not in m.group(0):  # never across a paragraph (a headline into its date line)
+                out.append((rank, name, pattern, m))
+    return out
+
+
+def extract_dates(
+    text: str,
+    anchor: date,
+    doc: Doc | None = None,
+    lexicon: Lexicon | None = None,
+    matches: list[Match] | None = None,
+) -> Iterator[TimeRef]:
     """Every time expression in ``text`` with its TIMEX3 value relative to ``anchor``, in text order.
 
     ``doc`` (the spaCy parse of the same text) sharpens tense decisions and filters counts ("2000 people"); without
-    it, cue words decide.
+    it, cue words decide. ``matches`` is :func:`match_rules` of the same text, when the caller has it.
     """
     lex = lexicon or load_lexicon()
     # Length, not doc.text: spaCy rebuilds that string on every access, which cost more than the rules themselves.
@@ -920,23 +943,17 @@ def extract_dates(text: str, anchor: date, doc: Doc | None = None, lexicon: Lexi
         doc = None  # a parse of other text, or one without sentences and heads, cannot tell tense
     env = _Env(text=text, anchor=anchor, doc=doc, lex=lex)
     found: list[tuple[int, int, int, Result]] = []
-    starts = _candidate_starts(text, lex)
-    for rank, (name, pattern) in enumerate(lex.rules):
-        normalise = _NORMALISERS[name]
-        for pos in starts:
-            m = pattern.match(text, pos)
-            if m is None or "\n\n" in m.group(0):
-                continue  # an expression never runs across a paragraph (a headline into its date line)
-            result = normalise(env, m)
-            if result is None:
-                continue
-            if isinstance(result, list):
-                found.extend((s, e, rank, r) for s, e, r in result)
-                continue
-            start, end = (m.start("t"), m.end("t")) if "t" in pattern.groupindex and m["t"] else m.span()
-            if text[end - 1] == "." and not _KEEPS_PERIOD.search(text[start:end]):
-                end -= 1  # the full stop of the sentence, not part of "March"
-            found.append((start, end, rank, result))
+    for rank, name, pattern, m in match_rules(text, lex) if matches is None else matches:
+        result = _NORMALISERS[name](env, m)
+        if result is None:
+            continue
+        if isinstance(result, list):
+            found.extend((s, e, rank, r) for s, e, r in result)
+            continue
+        start, end = (m.start("t"), m.end("t")) if "t" in pattern.groupindex and m["t"] else m.span()
+        if text[end - 1] == "." and not _KEEPS_PERIOD.search(text[start:end]):
+            end -= 1  # the full stop of the sentence, not part of "March"
+        found.append((start, end, rank, result))
     # Longest match first, then the rule listed first; keep those that do not overlap one already kept.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
     taken: list[tuple[int, int, Result]] = []
@@ -1037,8 +1054,10 @@ def dates_stage(nlp: Language) -> StageFn:
         if anchor is None:
             # No anchor at all: resolve against two far-apart dates and keep only the values that agree, i.e.
             # those that never depended on the anchor ("July 6, 2025" yes, "Sunday" no).
-            one = list(extract_dates(ctx.article.text, _PROBE[0], ctx.doc, lexicon))
-            two = {(r.start, r.end): r.value for r in extract_dates(ctx.article.text, _PROBE[1], ctx.doc, lexicon)}
+            text = ctx.article.text
+            matches = match_rules(text, lexicon)  # matched once, resolved twice
+            one = list(extract_dates(text, _PROBE[0], ctx.doc, lexicon, matches))
+            two = {(r.start, r.end): r.value for r in extract_dates(text, _PROBE[1], ctx.doc, lexicon, matches)}
             for ref in one:
                 same = two.get((ref.start, ref.end)) == ref.value
                 yield ref if same else TimeRef(ref.text, ref.start, ref.end, None, ref.precision, ref.type)
