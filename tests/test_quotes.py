@@ -475,3 +475,21 @@ def test_quotes_content_stays_in_the_cue_paragraph(nlp: Language) -> None:
     assert _in_paragraph(doc, 0, 7, 9) == (3, 7)  # a range run back over the break starts after it
     assert _in_paragraph(doc, 10, 11, 9) == (10, 11)
     assert _in_paragraph(doc, 0, 11, 0) == (0, 1)  # after the cue, it ends before the break
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        ("“We will keep the port open for every ship,” Piet Olsen continued. “Nobody will be turned away.”", "continued", "Piet Olsen"),
+        ("“The vote was a disgrace,” Elena Varga fumed on Tuesday.", "fumed", "Elena Varga"),
+    ],
+)
+def test_quotes_any_verb_after_a_comma_closed_quote_is_its_cue(nlp: Language, text: str, cue: str, speaker: str) -> None:
+    found = quotes_of(nlp, text)
+    assert found and all(q.kind == "direct" and q.cue == cue for q in found), found
+    assert all(q.speaker is not None and q.speaker.name == speaker for q in found)
+
+
+def test_quotes_verb_after_a_quote_closed_by_a_full_stop_is_no_cue(nlp: Language) -> None:
+    (quote,) = quotes_of(nlp, "“It rained all week.” Piet Olsen left the harbour.")
+    assert quote.cue is None

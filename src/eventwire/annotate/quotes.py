@@ -210,6 +210,12 @@ def _is_cue(tok: Token, lex: Lexicon) -> bool:
     return tok.tag_ in _VERB_TAGS and tok.lemma_.lower() in lex.cue_verbs
 
 
+def _says_after_quote(tok: Token) -> bool:
+    """A verb right after a quotation closed by a comma, with a name or pronoun as its subject, is how it was said
+    whatever the verb ("“Well, let me put it this way,” he continued"; "... ,” Toomey fumed on Tuesday")."""
+    return tok.tag_ in ("VBD", "VBZ") and any(c.dep_ == "nsubj" and c.pos_ in ("PROPN", "PRON") for c in tok.children)
+
+
 def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon, prev: Segment | None) -> bool:
     """A quotation rather than scare quotes or a title: it opens a sentence, follows a cue, or a cue follows it."""
     if seg.continues:
@@ -229,7 +235,10 @@ def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon, prev: Segment
             return True
     # `... “a disaster,” Smith said`: a quoted clause closed by a comma and followed straight away by its cue.
     after = _tokens(doc, seg.end + 1, min(len(text), seg.end + 60)) if not seg.runs_on else None
-    return bool(inner) and inner[-1] in ",?!" and after is not None and any(_is_cue(t, lex) for t in list(after)[:5])
+    if not inner or inner[-1] not in ",?!" or after is None:
+        return False
+    first = list(after)[:5]
+    return any(_is_cue(t, lex) for t in first) or (inner[-1] == "," and any(_says_after_quote(t) for t in first[:4]))
 
 
 def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None:
@@ -251,12 +260,13 @@ def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None
     i = after.end if after is not None else len(doc)
     if after is not None and any(c in _DASHES for c in after.text) and i < len(doc) and doc[i].pos_ == "PROPN":
         return after[-1]  # the tokenizer glued mark and dash together: "”― Stephanie Egan"
+    comma = text[: seg.end].rstrip().endswith(",")
     words = 0
     while i < len(doc) and words < 25:
         t = doc[i]
         if t.tag_ in (".", "``") or "\n" in t.text or t.text in OPENERS:
             break
-        if _is_cue(t, lex):
+        if _is_cue(t, lex) or (comma and words < 3 and _says_after_quote(t)):
             return None if _own_complement(t) else t
         if words == 0 and t.text in _DASHES:
             # "“...” ― Steve Quinlan": a dash and a name stand for "said".
