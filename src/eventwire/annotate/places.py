@@ -1,10 +1,12 @@
 """Places: every place mention in the body and the captions resolved against the offline gazetteer to GeoNames id
 and coordinates.
 
-Mentions come from spaCy's GPE/LOC/FAC entities, from names spaCy mislabels, from the place an organisation's name
-opens with, from nationality adjectives before a word for land, and from capitalised words it missed; candidates are
-ranked by population and feature class, the countries and states of the article's other names, qualifiers such
-as "Paris, Texas" and lists such as "California or Washington". Roads and buildings the gazetteer lacks take the point of the town that locates them.
+Mentions come from spaCy's GPE/LOC/FAC entities (read whole when spaCy cut a name short), from names spaCy
+mislabels, from the place an organisation's name opens or closes with, from nationality adjectives before a word for
+land, and from capitalised words it missed; candidates are ranked by population and feature class, the countries
+and states of the article's other names, qualifiers such as "Paris, Texas" and lists such as "California or
+Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point of the town
+that locates them.
 """
 
 from __future__ import annotations
