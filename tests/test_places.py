@@ -85,6 +85,8 @@ def test_places_region_phrases_span_the_phrase(pipe: Pipeline, text: str, phrase
         "We may march on Sunday if the police agree.",
         "Chinese investors bought the company last year.",
         "The Chinese State Councilor met him in private.",
+        "The administration told Congress on Thursday that the sale would go ahead.",
+        "Journalists wrote an open letter to the Duma calling for an inquiry.",
     ],
 )
 def test_places_no_place_in_demonyms_people_and_common_words(pipe: Pipeline, text: str) -> None:
