@@ -360,3 +360,16 @@ def test_places_name_cut_short_by_the_parser_is_read_whole(pipe: Pipeline, text:
 def test_places_plain_congo_is_the_democratic_republic(pipe: Pipeline) -> None:
     found = [p for p in places_of(pipe, "Fighting spread across eastern Congo near Goma.") if "Congo" in p.text]
     assert found and all(p.country == "COD" for p in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rovers started with Martyn, Hibbert, Yobo, Stubbs, Naysmith and Fortune, and Stubbs scored twice at Goodison Park.",
+        "The midfielder passed to Stubbs, who beat Fortune and shot wide. Rovers lost 2-0 in Liverpool.",
+    ],
+)
+def test_places_small_towns_need_support_from_the_article(pipe: Pipeline, text: str) -> None:
+    # "Stubbs" is an alternate name of Clearlake Oaks, California; in a line-up it is a player.
+    found = places_of(pipe, text)
+    assert not any(p.country == "USA" for p in found), found

@@ -52,6 +52,9 @@ CITY_OVER_DIVISION_ALIAS_MIN_POPULATION = 1_000_000
 # country the article is about.
 SURE_POPULATION = 100_000
 FOCUS_TOWN_POPULATION = 1_000
+# A town smaller than this, tagged as a place by spaCy, still needs its country or state named elsewhere in the
+# article, or "in"/"near" before it: the small model tags many surnames as places.
+SMALL_TOWN_POPULATION = 20_000
 MAX_FALLBACK_TOKENS = 4
 # Words after which a capitalised name is a place whatever spaCy called it ("in Riverdale", "driving to Castlegar").
 LOCATIVE = frozenset(
@@ -710,6 +713,63 @@ def resolve_places(
     # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
     # the last. Other places means other names: a name said five times must not vouch for its own reading.
     for _ in range(2):
+        ctx = _Context.of(cands, chosen, demonym_focus)
+        total = sum(ctx.focus.values())
+        scores: dict[str, dict[int, float]] = {}
+        for c in cands:
+            if c.key in scores:
+                continue  # one sense per article: every mention of a name reads the same context
+            f, st = ctx.others(c.key)
+            n = max(total - sum(ctx.own_countries.get(c.key, Counter()).values()), 1)
+            per_key = scores.setdefault(c.key, {})
+            for idx, e in enumerate(c.entries):
+                s = base[c.key][idx]
+                if e.country and f[e.country]:
+                    s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
+                if e.feature != COUNTRY and st[(e.country, e.admin1)]:
+                    s += ADMIN1_FOCUS_BONUS
+                per_key[idx] = s
+        chosen = [c.entries[max(scores[c.key], key=lambda i: scores[c.key][i])] for c in cands]
+
+    # Two kinds of reading need the article's support. A small town named by one of its alternate names shares that
+    # spelling with much else ("Stubbs" is a footballer before it is Clearlake Oaks, California): kept only where the
+    # article's other places lie in its state or province, or where it follows "in"/"near" and lies in a country
+    # the article names. A small town by its own name (spaCy tags surnames in a line-up as places) is kept where the
+    # article names its country or state, or after "in"/"near". Such towns do not vouch for each other.
+    weak = [
+        e.feature.startswith("PPL") and e.population < SURE_POPULATION and normalize(e.name) != c.key
+        for c, e in zip(cands, chosen)
+    ]
+    small = [e.feature.startswith("PPL") and e.population < SMALL_TOWN_POPULATION for e in chosen]
+    strong = [not (w or sm) for w, sm in zip(weak, small)]
+    ctx = _Context.of(
+        [c for c, ok in zip(cands, strong) if ok], [e for e, ok in zip(chosen, strong) if ok], demonym_focus
+    )
+    docs = {t.field: t.doc for t in texts}
+    resolved = []
+    for c, e, w, ok in zip(cands, chosen, weak, strong):
+        if not ok:
+            f, st = ctx.others(c.key)
+            after_in = _preceded_by_locative(docs[c.field], c.start)
+            in_country = e.country is not None and f[e.country] > 0
+            if not (st[(e.country, e.admin1)] or (in_country and after_in) or (not w and (in_country or after_in))):
+                continue
+        resolved.append((c, e))
+    for t in texts:
+        yield from _places_of(data, t, [(c, e) for c, e in resolved if c.field == t.field], sites[t.field])
+
+
+@dataclass
+class _Context:
+    """The countries and states of an article's resolved places, and each name's own share of them."""
+
+    focus: Counter[str]
+    states: Counter[tuple[str | None, str | None]]
+    own_countries: dict[str, Counter[str]]
+    own_states: dict[str, Counter[tuple[str | None, str | None]]]
+
+    @classmethod
+    def of(cls, cands: list[_Candidate], chosen: list[Entry], demonym_focus: Counter[str]) -> _Context:
         focus = demonym_focus + Counter(e.country for e in chosen if e.country)
         states: Counter[tuple[str | None, str | None]] = Counter(
             (e.country, e.admin1) for e in chosen if e.feature != COUNTRY and e.admin1
@@ -721,27 +781,11 @@ def resolve_places(
                 own_countries.setdefault(c.key, Counter())[prev.country] += 1
             if prev.feature != COUNTRY and prev.admin1:
                 own_states.setdefault(c.key, Counter())[(prev.country, prev.admin1)] += 1
-        total = sum(focus.values())
-        scores: dict[str, dict[int, float]] = {}
-        for c in cands:
-            if c.key in scores:
-                continue  # one sense per article: every mention of a name reads the same context
-            f = focus - own_countries.get(c.key, Counter())
-            st = states - own_states.get(c.key, Counter())
-            n = max(total - sum(own_countries.get(c.key, Counter()).values()), 1)
-            per_key = scores.setdefault(c.key, {})
-            for idx, e in enumerate(c.entries):
-                s = base[c.key][idx]
-                if e.country and f[e.country]:
-                    s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
-                if e.feature != COUNTRY and st[(e.country, e.admin1)]:
-                    s += ADMIN1_FOCUS_BONUS
-                per_key[idx] = s
-        chosen = [c.entries[max(scores[c.key], key=lambda i: scores[c.key][i])] for c in cands]
+        return cls(focus, states, own_countries, own_states)
 
-    resolved = list(zip(cands, chosen))
-    for t in texts:
-        yield from _places_of(data, t, [(c, e) for c, e in resolved if c.field == t.field], sites[t.field])
+    def others(self, key: str) -> tuple[Counter[str], Counter[tuple[str | None, str | None]]]:
+        """The countries and states of the article's places other than those named ``key``."""
+        return (self.focus - self.own_countries.get(key, Counter()), self.states - self.own_states.get(key, Counter()))
 
 
 def entry_place(e: Entry, text: str, start: int, end: int, field: str = "text") -> Place:
