@@ -86,6 +86,8 @@ def test_places_region_phrases_span_the_phrase(pipe: Pipeline, text: str, phrase
         "Chinese investors bought the company last year.",
         "The Chinese State Councilor met him in private.",
         "The administration told Congress on Thursday that the sale would go ahead.",
+        "Firms must comply with the Data Protection Act, the regulator warned.",
+        "Us magazine printed the photographs anyway.",
         "Journalists wrote an open letter to the Duma calling for an inquiry.",
     ],
 )

@@ -199,6 +199,15 @@ def _keys_for(text: str) -> Iterator[tuple[str, int, int, bool]]:
             yield normalize(text[len(prefix) :]), len(prefix), len(text), prefix != "city of "
 
 
+def _as_written(shown: str, key: str, entries: list[Entry]) -> list[Entry]:
+    """The readings a name can have as written: a short word names a place by an abbreviation ("ACT", "US") only in
+    capitals, so "the Act" is a law and "Us" a magazine, not Australia's capital territory or the United States.
+    Abbreviations with a full stop ("Pa.", "Ky.") keep their own case."""
+    if len(shown) > 4 or shown.isupper() or shown.endswith("."):
+        return entries
+    return [x for x in entries if normalize(x.name) == key]
+
+
 def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
     """Candidates for an entity span: the whole name, a name inside it, or each name of "Asia-Pacific"."""
     gaz = data.gazetteer
@@ -212,7 +221,7 @@ def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
         return cands + _lookup_span(data, tail.strip(), tail_at)
     found: _Candidate | None = None
     for key, s, e, flag in _keys_for(text):
-        entries = gaz.lookup_key(key)
+        entries = _as_written(text[s:e], key, gaz.lookup_key(key))
         if not entries:
             continue
         broad = any(x.feature in _BROAD for x in entries)
@@ -292,7 +301,9 @@ def _embedded(data: PlaceData, text: str, start: int) -> _Candidate | None:
         sub = " ".join(part)
         key = normalize(sub)
         if (len(key) > 2 or broad_only) and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
-            entries = gaz.lookup_key(key)
+            entries = _as_written(sub, key, gaz.lookup_key(key))
+            if not entries:
+                continue  # "the Data Protection Act" closes with no Australian Capital Territory
             if broad_only and not any(e.feature in (COUNTRY, ADMIN1) for e in entries):
                 continue
             at = start if leading else start + len(text) - len(sub)
@@ -387,7 +398,9 @@ def _fallback_candidates(
             key = normalize(text)
             if key in data.stopwords or len(key) < 3 or not gaz.has_key(key):
                 continue
-            entries = gaz.lookup_key(key)
+            entries = _as_written(text, key, gaz.lookup_key(key))
+            if not entries:
+                continue
             if key in known or any(_sure_place(e, key, focus) for e in entries):
                 found = _Candidate(span[0].idx, span[0].idx + len(text), key, entries)
                 break
@@ -521,7 +534,8 @@ def _candidates(
             text, start = _trim(m.text, m.start)
             key = normalize(text)
             if key not in data.stopwords and gaz.has_key(key):
-                doubtful.append((m, _Candidate(start, start + len(text), key, gaz.lookup_key(key))))
+                if entries := _as_written(text, key, gaz.lookup_key(key)):
+                    doubtful.append((m, _Candidate(start, start + len(text), key, entries)))
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
                 # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"); a
                 # place that opens it must pass like any name spaCy did not call a place.
@@ -704,32 +718,36 @@ def resolve_places(
         for m in t.mentions:
             if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
                 demonym_focus[iso] += 1
-    # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas").
-    base: dict[str, list[float]] = {}
+    # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas"). A name
+    # is its key and its readings: "US" and "Us" share a key but not readings (see _as_written).
+    def sense(c: _Candidate) -> tuple[str, int]:
+        return c.key, len(c.entries)
+
+    base: dict[tuple[str, int], list[float]] = {}
     for c in cands:
         own = [_prior(e, c) + _qualifier_bonus(e, c) + LIST_KIND_BONUS * (e.feature in c.listed) for e in c.entries]
-        base[c.key] = [max(a, b) for a, b in zip(base[c.key], own)] if c.key in base else own
+        base[sense(c)] = [max(a, b) for a, b in zip(base[sense(c)], own)] if sense(c) in base else own
     chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
     # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
     # the last. Other places means other names: a name said five times must not vouch for its own reading.
     for _ in range(2):
         ctx = _Context.of(cands, chosen, demonym_focus)
         total = sum(ctx.focus.values())
-        scores: dict[str, dict[int, float]] = {}
+        scores: dict[tuple[str, int], dict[int, float]] = {}
         for c in cands:
-            if c.key in scores:
+            if sense(c) in scores:
                 continue  # one sense per article: every mention of a name reads the same context
             f, st = ctx.others(c.key)
             n = max(total - sum(ctx.own_countries.get(c.key, Counter()).values()), 1)
-            per_key = scores.setdefault(c.key, {})
+            per_key = scores.setdefault(sense(c), {})
             for idx, e in enumerate(c.entries):
-                s = base[c.key][idx]
+                s = base[sense(c)][idx]
                 if e.country and f[e.country]:
                     s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
                 if e.feature != COUNTRY and st[(e.country, e.admin1)]:
                     s += ADMIN1_FOCUS_BONUS
                 per_key[idx] = s
-        chosen = [c.entries[max(scores[c.key], key=lambda i: scores[c.key][i])] for c in cands]
+        chosen = [c.entries[max(scores[sense(c)], key=lambda i: scores[sense(c)][i])] for c in cands]
 
     # Two kinds of reading need the article's support. A small town named by one of its alternate names shares that
     # spelling with much else ("Stubbs" is a footballer before it is Clearlake Oaks, California): kept only where the
