@@ -375,3 +375,11 @@ def test_places_small_towns_need_support_from_the_article(pipe: Pipeline, text: 
     # "Stubbs" is an alternate name of Clearlake Oaks, California; in a line-up it is a player.
     found = places_of(pipe, text)
     assert not any(p.country == "USA" for p in found), found
+
+
+def test_places_unknown_gpe_is_a_neighbourhood_only_after_in(pipe: Pipeline) -> None:
+    # spaCy calls a magazine or a firm a GPE as readily as a district: only "in X" makes it a site of the town.
+    assert [p.text for p in places_of(pipe, "Gazprom will buy Yugansk, officials in Moscow said.")] == ["Moscow"]
+    assert [p.text for p in places_of(pipe, "Kerrang readers voted the band best live act in London.")] == ["London"]
+    site = [p for p in places_of(pipe, "Shares in Yugansk fell after the auction in Moscow.") if p.text == "Yugansk"]
+    assert site and site[0].feature == "PPLX" and site[0].country == "RUS"

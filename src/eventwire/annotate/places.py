@@ -527,8 +527,14 @@ def _candidates(
             found = _lookup_span(data, m.text, m.start)
             cands += found
             text, start = _trim(m.text, m.start)
-            if not found and (kind or m.label in _SITE_FEATURE) and _name_like(text):
-                # An unknown GPE is most often a neighbourhood of the town in the story ("Bywater").
+            if (
+                not found
+                and (kind or m.label in _SITE_FEATURE)
+                and _name_like(text)
+                and (kind or m.label != "GPE" or _preceded_by_locative(doc, start))
+            ):
+                # An unknown GPE after "in" is most often a neighbourhood of the town in the story ("in present-day
+                # Bywater"); elsewhere as often a film, a firm or a party ("Sideways", "Gazprom", "UKIP").
                 sites.append(_Site(start, start + len(text), text, kind or _SITE_FEATURE[m.label]))
         elif m.label in MISLABELS and normalize(m.text) not in gaz.demonyms:
             text, start = _trim(m.text, m.start)
