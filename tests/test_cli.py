@@ -83,6 +83,18 @@ def test_cli_user_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeyp
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("scorer", ["geo", "timex", "quotes", "plover", "html"])
+def test_cli_eval_with_a_file_that_is_no_gold_is_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scorer: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("just some words\n")
+    result = runner.invoke(main, ["eval", scorer, "--gold", "notes.txt"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: --gold notes.txt") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_cli_bad_date_flag_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(main, ["events", "--since", "yesterday"])
     assert result.exit_code == 2

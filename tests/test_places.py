@@ -383,3 +383,13 @@ def test_places_unknown_gpe_is_a_neighbourhood_only_after_in(pipe: Pipeline) -> 
     assert [p.text for p in places_of(pipe, "Kerrang readers voted the band best live act in London.")] == ["London"]
     site = [p for p in places_of(pipe, "Shares in Yugansk fell after the auction in Moscow.") if p.text == "Yugansk"]
     assert site and site[0].feature == "PPLX" and site[0].country == "RUS"
+
+
+def test_places_geo_eval_rejects_a_file_without_articles(tmp_path: Path) -> None:
+    from eventwire.errors import UsageError
+    from eventwire.evaluate.geo import run
+
+    bad = tmp_path / "notes.xml"
+    bad.write_text("just some words\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no GeoWebNews"):
+        run(bad)

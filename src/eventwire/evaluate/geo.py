@@ -165,6 +165,8 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
     from ..pipeline import Pipeline
 
     pairs = list(read_gwn(Path(gold)))
+    if not pairs:
+        raise UsageError(f"--gold {gold}: no GeoWebNews <article> elements in it")
     pipe = Pipeline(model=model, stages=["entities", "places"])
     country_of = _CountryOf()
     ours: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..ingest.html import extract, to_paragraphs
 from . import EvalReport, register_evaluator
 
@@ -37,13 +37,21 @@ def run(gold: Path, *, model: str | None = None, **options: object) -> EvalRepor
     folder = truth_file.parent / "html"
     if not truth_file.exists():
         raise InputError(str(truth_file), "no ground-truth.json here")
-    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    try:
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"--gold {gold}: cannot read {truth_file} ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(truth, dict) or not all(isinstance(v, dict) for v in truth.values()):
+        raise UsageError(f"--gold {gold}: {truth_file} is not a JSON object of {{id: {{url, articleBody}}}}")
     sums = {"precision": 0.0, "recall": 0.0, "f1": 0.0}
     baseline_f1 = 0.0
     empty = 0
     for page_id, item in truth.items():
         page = folder / f"{page_id}.html.gz"
-        html = gzip.decompress(page.read_bytes())
+        try:
+            html = gzip.decompress(page.read_bytes())
+        except (OSError, EOFError) as exc:  # missing, unreadable, or not gzip
+            raise UsageError(f"--gold {gold}: cannot read the page {page} ({type(exc).__name__})") from exc
         data = extract(html, url=item.get("url"))
         body = to_paragraphs(data.get("text") or "", data.get("title")) if data else ""
         empty += not body
