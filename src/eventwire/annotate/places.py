@@ -545,7 +545,8 @@ def _candidates(
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
                 # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"); a
                 # place that opens it must pass like any name spaCy did not call a place.
-                if inner.end == start + len(text) and inner.start > start and not text[: inner.start - start].rstrip().endswith(" of"):
+                closes = inner.end == start + len(text) and inner.start > start
+                if closes and not text[: inner.start - start].rstrip().endswith(" of"):
                     cands.append(inner)
                 else:
                     doubtful.append((m, inner))
@@ -774,9 +775,10 @@ def resolve_places(
     for c, e, w, ok in zip(cands, chosen, weak, strong):
         if not ok:
             f, st = ctx.others(c.key)
-            after_in = _preceded_by_locative(docs[c.field], c.start)
+            after_locative = _preceded_by_locative(docs[c.field], c.start)
             in_country = e.country is not None and f[e.country] > 0
-            if not (st[(e.country, e.admin1)] or (in_country and after_in) or (not w and (in_country or after_in))):
+            in_state = st[(e.country, e.admin1)] > 0
+            if not (in_state or (in_country and after_locative) or (not w and (in_country or after_locative))):
                 continue
         resolved.append((c, e))
     for t in texts:
