@@ -393,3 +393,15 @@ def test_places_geo_eval_rejects_a_file_without_articles(tmp_path: Path) -> None
     bad.write_text("just some words\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no GeoWebNews"):
         run(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "name"),
+    [
+        ("Police say the actress died at his LA home.", "LA", "Los Angeles"),
+        ("He grew up in L.A. before moving east.", "L.A.", "Los Angeles"),
+        ("The storm hit Monroe, La., and Shreveport overnight.", "La.", "Louisiana"),
+    ],
+)
+def test_places_la_is_los_angeles_and_la_with_a_dot_louisiana(pipe: Pipeline, text: str, mention: str, name: str) -> None:
+    assert any(p.text == mention and p.name == name for p in places_of(pipe, text)), places_of(pipe, text)

@@ -182,8 +182,8 @@ def _trim(text: str, start: int) -> tuple[str, int]:
 
 def _keys_for(text: str) -> Iterator[tuple[str, int, int, bool]]:
     """Lookup keys for a span of text, best first: (key, start, end within ``text``, a division word dropped)."""
-    if text.endswith(".") and len(text) <= 6:
-        yield normalize(text) + ".", 0, len(text), False  # "La." is Louisiana, "LA" Los Angeles
+    if text.endswith(".") and text.count(".") == 1 and len(text) <= 6:
+        yield normalize(text) + ".", 0, len(text), False  # "La." is Louisiana, "LA" and "L.A." Los Angeles
     yield normalize(text), 0, len(text), False
     low = text.lower()
     for word in _DIRECTIONS:
