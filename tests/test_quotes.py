@@ -220,7 +220,7 @@ def test_quotes_verb_with_its_own_clause_is_not_the_cue_before_it(nlp: Language)
     text = "Senator Lena Moreau said that Brandt is a “decent man,” and said that the plan “failed last night.”"
     second = text.rindex("said")
     quotes = quotes_of(nlp, text)
-    assert [q.text for q in quotes if q.cue_start == second] == ["that the plan “failed last night."]
+    assert [q.text for q in quotes if q.cue_start == second] == ["that the plan “failed last night.”"]
     assert any("decent man" in q.text for q in quotes)
     assert all(q.cue_start != second for q in quotes if "decent man" in q.text)
 
@@ -230,11 +230,11 @@ def test_quotes_verb_with_its_own_clause_is_not_the_cue_before_it(nlp: Language)
     [
         (
             'Moreau said the plan "may work. But we need more time to test it."',
-            'the plan "may work. But we need more time to test it.',
+            'the plan "may work. But we need more time to test it."',
         ),
         (
             "Moreau said the harbour “will reopen in May. The repairs are almost done.”",
-            "the harbour “will reopen in May. The repairs are almost done.",
+            "the harbour “will reopen in May. The repairs are almost done.”",
         ),
     ],
 )
@@ -493,3 +493,9 @@ def test_quotes_any_verb_after_a_comma_closed_quote_is_its_cue(nlp: Language, te
 def test_quotes_verb_after_a_quote_closed_by_a_full_stop_is_no_cue(nlp: Language) -> None:
     (quote,) = quotes_of(nlp, "“It rained all week.” Piet Olsen left the harbour.")
     assert quote.cue is None
+
+
+def test_quotes_object_and_what_it_is_called_are_the_content(nlp: Language) -> None:
+    # The parser gives "her" and "third-rate" as two predicates of "called" and no object.
+    (quote,) = [q for q in quotes_of(nlp, "He called her “third-rate” in a speech.") if q.cue == "called"]
+    assert (quote.kind, quote.text) == ("indirect", "her “third-rate”")

@@ -372,6 +372,7 @@ def _indirect(
         if not spans or any(s <= tok.idx < e for s, e in starts) or _quoted_at(tok.idx, marked_starts, marked):
             continue
         spans[-1] = (spans[-1][0], _close_quote(text, spans[-1][1], marked_starts, marked))
+        spans = [(s, _with_closing_mark(text, s, e)) for s, e in spans]
         if _mostly_quoted(spans[0][0], spans[-1][1], starts):
             continue
         if speaker is None and subject_speaks:
@@ -389,6 +390,16 @@ def _indirect(
                 cue_end=cue_end,
             )
     yield from _headlines(doc, text, speakers, starts)
+
+
+def _with_closing_mark(text: str, start: int, end: int) -> int:
+    """A content that opens a quotation it does not close ends after the closing mark: `called her “third-rate”`."""
+    piece = text[start:end]
+    open_curly = piece.count("“") > piece.count("”")
+    open_straight = piece.count('"') % 2 == 1
+    if end < len(text) and ((open_curly and text[end] == "”") or (open_straight and text[end] == '"')):
+        return end + 1
+    return end
 
 
 def _in_paragraph(doc: Doc, lo: int, hi: int, cue: int) -> tuple[int, int]:
@@ -530,6 +541,12 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                 return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, c.idx + len(c), True
     if lemma in lex.object_cues:
         obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
+        named = [c for c in tok.rights if c.dep_ == "oprd"]
+        if obj is None and named:
+            # "called her “third-rate”", "called Clinton a liar": the parser often gives the object and what it is
+            # called as two predicates and no object; together they are the content.
+            lo, hi = min(c.left_edge.i for c in named), max(c.right_edge.i for c in named)
+            return [(lo, _trim_tail(tok.doc, lo, hi))], None, end, True
         if obj is not None:
             # "called the charges baseless": the object and what it is called are one content.
             # "criticised X for Y", "described X as Y", "urged X to Y": the position taken runs on past the object.
