@@ -20,6 +20,10 @@ def quotes_of(nlp: Language, text: str, actors: list[Actor] | None = None) -> li
     return list(extract_quotes(doc, entities, actors))
 
 
+def quotes_with_cue(nlp: Language, text: str, cue: str) -> list[Quote]:
+    return [q for q in quotes_of(nlp, text) if q.cue == cue]
+
+
 @pytest.mark.parametrize(
     ("text", "content", "cue", "speaker"),
     [
@@ -127,7 +131,7 @@ def test_quotes_direct_quote_runs_over_paragraphs(nlp: Language) -> None:
 def test_quotes_indirect_content_is_the_complement(
     nlp: Language, text: str, cue: str, content: str, speaker: str
 ) -> None:
-    found = [q for q in quotes_of(nlp, text) if q.cue == cue]
+    found = quotes_with_cue(nlp, text, cue)
     assert len(found) == 1
     (quote,) = found
     assert quote.kind == "indirect"
@@ -153,7 +157,7 @@ def test_quotes_indirect_content_is_the_complement(
     ],
 )
 def test_quotes_indirect_aims_and_stances(nlp: Language, text: str, cue: str, content: str) -> None:
-    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == cue]
+    (quote,) = quotes_with_cue(nlp, text, cue)
     assert quote.kind == "indirect"
     assert quote.text == content
     assert quote.speaker is not None and quote.speaker.text == "Tomas Ruel"
@@ -162,40 +166,40 @@ def test_quotes_indirect_aims_and_stances(nlp: Language, text: str, cue: str, co
 def test_quotes_infinitive_in_relative_clause_is_not_content(nlp: Language) -> None:
     # "the wall he wants to build": the aim's object is outside the clause, so there is no content to give.
     text = "Engineers inspected the bridge that Tomas Ruel wants to demolish."
-    assert [q for q in quotes_of(nlp, text) if q.cue == "wants"] == []
+    assert quotes_with_cue(nlp, text, "wants") == []
 
 
 def test_quotes_seems_takes_its_subject_without_speaker(nlp: Language) -> None:
     text = "The ceasefire seems to be holding in the south."
-    pieces = [q for q in quotes_of(nlp, text) if q.cue == "seems"]
+    pieces = quotes_with_cue(nlp, text, "seems")
     assert [q.text for q in pieces] == ["The ceasefire", "to be holding in the south"]
     assert all(q.speaker is None for q in pieces)
 
 
 def test_quotes_according_to_covers_conjoined_clauses(nlp: Language) -> None:
     text = "The dam held overnight, and the river fell by a metre, according to the water authority."
-    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "according to"]
+    (quote,) = quotes_with_cue(nlp, text, "according to")
     assert quote.text == "The dam held overnight, and the river fell by a metre"
     assert quote.speaker is not None and quote.speaker.text == "the water authority"
 
 
 def test_quotes_cue_in_the_middle_splits_the_content(nlp: Language) -> None:
     text = "The museum, Tomas Ruel said, would reopen in May."
-    pieces = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    pieces = quotes_with_cue(nlp, text, "said")
     assert [q.text for q in pieces] == ["The museum", "would reopen in May."]
     assert len({q.cue_start for q in pieces}) == 1
 
 
 def test_quotes_second_speech_verb_is_cut_from_the_content(nlp: Language) -> None:
     text = "Tomas Ruel said the army would withdraw and added that talks would resume in May."
-    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    said = quotes_with_cue(nlp, text, "said")
     assert [q.text for q in said] == ["the army would withdraw"]
 
 
 def test_quotes_clause_the_parser_hangs_on_the_cue_is_content(nlp: Language) -> None:
     # The parser attaches "but required ..." to "said", not to "was fair": it is still what was said.
     text = "The party leader said the process was fair, but required candidates to put forth an effort."
-    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    (quote,) = quotes_with_cue(nlp, text, "said")
     assert quote.text == "the process was fair, but required candidates to put forth an effort"
 
 
@@ -239,14 +243,14 @@ def test_quotes_verb_with_its_own_clause_is_not_the_cue_before_it(nlp: Language)
     ],
 )
 def test_quotes_reported_clause_runs_to_the_end_of_its_quotation(nlp: Language, text: str, content: str) -> None:
-    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    (quote,) = quotes_with_cue(nlp, text, "said")
     assert (quote.kind, quote.text) == ("indirect", content)
 
 
 def test_quotes_cue_inside_any_quoted_stretch_is_nested(nlp: Language) -> None:
     # The quoted phrase is no direct quote (it is the object of "called"), but "says" inside it is still not ours.
     text = 'The mayor called it "the kind of deal where everyone says it will work" in the interview.'
-    assert [q for q in quotes_of(nlp, text) if q.cue == "says"] == []
+    assert quotes_with_cue(nlp, text, "says") == []
 
 
 @pytest.mark.parametrize(
@@ -261,14 +265,14 @@ def test_quotes_cue_inside_any_quoted_stretch_is_nested(nlp: Language) -> None:
     ],
 )
 def test_quotes_headline_name_colon(nlp: Language, text: str, content: str, speaker: str) -> None:
-    (quote,) = [q for q in quotes_of(nlp, text) if q.cue == ":"]
+    (quote,) = quotes_with_cue(nlp, text, ":")
     assert (quote.kind, quote.text) == ("indirect", content)
     assert quote.speaker is not None and quote.speaker.name == speaker
 
 
 @pytest.mark.parametrize("text", ["Update: The road reopened at noon.", "Q: What happens next?", "At 6 p.m.: rain."])
 def test_quotes_headline_label_is_not_a_speaker(nlp: Language, text: str) -> None:
-    assert [q for q in quotes_of(nlp, text) if q.cue == ":"] == []
+    assert quotes_with_cue(nlp, text, ":") == []
 
 
 def test_quotes_partly_quoted_clause_is_indirect(nlp: Language) -> None:
@@ -497,5 +501,5 @@ def test_quotes_verb_after_a_quote_closed_by_a_full_stop_is_no_cue(nlp: Language
 
 def test_quotes_object_and_what_it_is_called_are_the_content(nlp: Language) -> None:
     # The parser gives "her" and "third-rate" as two predicates of "called" and no object.
-    (quote,) = [q for q in quotes_of(nlp, "He called her “third-rate” in a speech.") if q.cue == "called"]
+    (quote,) = quotes_with_cue(nlp, "He called her “third-rate” in a speech.", "called")
     assert (quote.kind, quote.text) == ("indirect", "her “third-rate”")

@@ -166,6 +166,11 @@ class _Candidate:
     listed: set[str] = field(default_factory=set)  # feature codes of the states or countries listed beside it
     field: str = "text"  # which text the offsets index: the body, or "caption:N"
 
+    @property
+    def sense(self) -> tuple[str, int]:
+        """A name is its key and its readings: "US" and "Us" share a key, not readings (see _readings)."""
+        return self.key, len(self.entries)
+
 
 def _trim(text: str, start: int) -> tuple[str, int]:
     """Drop a leading "the" and a trailing possessive or full stop, which NER spans carry and names do not."""
@@ -199,10 +204,11 @@ def _keys_for(text: str) -> Iterator[tuple[str, int, int, bool]]:
             yield normalize(text[len(prefix) :]), len(prefix), len(text), prefix != "city of "
 
 
-def _as_written(shown: str, key: str, entries: list[Entry]) -> list[Entry]:
-    """The readings a name can have as written: a short word names a place by an abbreviation ("ACT", "US") only in
-    capitals, so "the Act" is a law and "Us" a magazine, not Australia's capital territory or the United States.
-    Abbreviations with a full stop ("Pa.", "Ky.") keep their own case."""
+def _readings(gaz: Gazetteer, shown: str, key: str) -> list[Entry]:
+    """The gazetteer entries a name can have as written: a short word names a place by an abbreviation ("ACT",
+    "US") only in capitals, so "the Act" is a law and "Us" a magazine, not Australia's capital territory or the
+    United States. Abbreviations with a full stop ("Pa.", "Ky.") keep their own case."""
+    entries = gaz.lookup_key(key)
     if len(shown) > 4 or shown.isupper() or shown.endswith("."):
         return entries
     return [x for x in entries if normalize(x.name) == key]
@@ -221,7 +227,7 @@ def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
         return cands + _lookup_span(data, tail.strip(), tail_at)
     found: _Candidate | None = None
     for key, s, e, flag in _keys_for(text):
-        entries = _as_written(text[s:e], key, gaz.lookup_key(key))
+        entries = _readings(gaz, text[s:e], key)
         if not entries:
             continue
         broad = any(x.feature in _BROAD for x in entries)
@@ -301,7 +307,7 @@ def _embedded(data: PlaceData, text: str, start: int) -> _Candidate | None:
         sub = " ".join(part)
         key = normalize(sub)
         if (len(key) > 2 or broad_only) and key not in _GENERIC and key not in data.stopwords and gaz.has_key(key):
-            entries = _as_written(sub, key, gaz.lookup_key(key))
+            entries = _readings(gaz, sub, key)
             if not entries:
                 continue  # "the Data Protection Act" closes with no Australian Capital Territory
             if broad_only and not any(e.feature in (COUNTRY, ADMIN1) for e in entries):
@@ -341,6 +347,11 @@ def _prior(entry: Entry, cand: _Candidate) -> float:
     ):
         score += CITY_OVER_DIVISION_BONUS
     return score
+
+
+def _likeliest(cand: _Candidate) -> Entry:
+    """A candidate's best reading before context."""
+    return max(cand.entries, key=lambda e: _prior(e, cand))
 
 
 def _qualifier_bonus(entry: Entry, cand: _Candidate) -> float:
@@ -398,7 +409,7 @@ def _fallback_candidates(
             key = normalize(text)
             if key in data.stopwords or len(key) < 3 or not gaz.has_key(key):
                 continue
-            entries = _as_written(text, key, gaz.lookup_key(key))
+            entries = _readings(gaz, text, key)
             if not entries:
                 continue
             if key in known or any(_sure_place(e, key, focus) for e in entries):
@@ -540,7 +551,7 @@ def _candidates(
             text, start = _trim(m.text, m.start)
             key = normalize(text)
             if key not in data.stopwords and gaz.has_key(key):
-                if entries := _as_written(text, key, gaz.lookup_key(key)):
+                if entries := _readings(gaz, text, key):
                     doubtful.append((m, _Candidate(start, start + len(text), key, entries)))
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
                 # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"); a
@@ -556,14 +567,11 @@ def _candidates(
         cands += _dateline(data, body)
 
     # Focus so far, to judge the doubtful names: countries of what is surely a place, and nationalities.
-    focus: Counter[str] = Counter()
-    for m in mentions:
-        if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
-            focus[iso] += 1
+    focus = _nationalities(gaz, mentions)
     # ... and the states or provinces of its sure places' likeliest readings.
     states: set[tuple[str | None, str | None]] = set()
     for c in cands:
-        best = max(c.entries, key=lambda e: _prior(e, c))
+        best = _likeliest(c)
         if best.country:
             focus[best.country] += 1
         if best.feature != COUNTRY and best.admin1:
@@ -596,7 +604,7 @@ def _candidates(
                 place_keys.add(cand.key)
                 cands.append(cand)
                 # "across Yorkshire and Cheshire": an accepted county makes its country the article's.
-                best = max(cand.entries, key=lambda e: _prior(e, cand))
+                best = _likeliest(cand)
                 if best.country:
                     focus[best.country] += 1
     cands += _fallback_candidates(data, doc, covered, focus, place_keys)
@@ -620,6 +628,11 @@ def _candidates(
         if not out or c.start >= (out[-1].shown_end or out[-1].end):
             out.append(c)
     return out, sites
+
+
+def _nationalities(gaz: Gazetteer, mentions: Sequence[Mention]) -> Counter[str]:
+    """The countries of the nationalities a text names ("Lebanese", "Libyans"), counted."""
+    return Counter(iso for m in mentions if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))))
 
 
 def _adjective_places(
@@ -716,24 +729,18 @@ def resolve_places(
             # "Utah, Colorado and Washington": a list of states or countries makes its ambiguous items one too.
             if between.strip() in _LIST_SEPARATORS and b.start - a.end <= 6:
                 for x, y in ((a, b), (b, a)):
-                    kind = max(y.entries, key=lambda e: _prior(e, y)).feature
+                    kind = _likeliest(y).feature
                     if kind in (COUNTRY, ADMIN1):
                         x.listed.add(kind)
         for c in found:
             c.field = t.field
         cands += found
-        for m in t.mentions:
-            if m.label == "NORP" and (iso := gaz.demonyms.get(normalize(m.text))):
-                demonym_focus[iso] += 1
-    # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas"). A name
-    # is its key and its readings: "US" and "Us" share a key but not readings (see _as_written).
-    def sense(c: _Candidate) -> tuple[str, int]:
-        return c.key, len(c.entries)
-
+        demonym_focus += _nationalities(gaz, t.mentions)
+    # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas").
     base: dict[tuple[str, int], list[float]] = {}
     for c in cands:
         own = [_prior(e, c) + _qualifier_bonus(e, c) + LIST_KIND_BONUS * (e.feature in c.listed) for e in c.entries]
-        base[sense(c)] = [max(a, b) for a, b in zip(base[sense(c)], own)] if sense(c) in base else own
+        base[c.sense] = [max(a, b) for a, b in zip(base[c.sense], own)] if c.sense in base else own
     chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
     # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
     # the last. Other places means other names: a name said five times must not vouch for its own reading.
@@ -742,19 +749,19 @@ def resolve_places(
         total = sum(ctx.focus.values())
         scores: dict[tuple[str, int], dict[int, float]] = {}
         for c in cands:
-            if sense(c) in scores:
+            if c.sense in scores:
                 continue  # one sense per article: every mention of a name reads the same context
             f, st = ctx.others(c.key)
             n = max(total - sum(ctx.own_countries.get(c.key, Counter()).values()), 1)
-            per_key = scores.setdefault(sense(c), {})
+            per_key = scores.setdefault(c.sense, {})
             for idx, e in enumerate(c.entries):
-                s = base[sense(c)][idx]
+                s = base[c.sense][idx]
                 if e.country and f[e.country]:
                     s += FOCUS_PRESENT_BONUS + FOCUS_SHARE_WEIGHT * f[e.country] / n
                 if e.feature != COUNTRY and st[(e.country, e.admin1)]:
                     s += ADMIN1_FOCUS_BONUS
                 per_key[idx] = s
-        chosen = [c.entries[max(scores[sense(c)], key=lambda i: scores[sense(c)][i])] for c in cands]
+        chosen = [c.entries[max(scores[c.sense], key=lambda i: scores[c.sense][i])] for c in cands]
 
     # Two kinds of reading need the article's support. A small town named by one of its alternate names shares that
     # spelling with much else ("Stubbs" is a footballer before it is Clearlake Oaks, California): kept only where the

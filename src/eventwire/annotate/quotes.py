@@ -500,17 +500,16 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                 hi = _run_on(tok, comp, hi, lex)
             return [(lo, hi)], None, end, not raising
         inf = _infinitive(tok) if lemma in lex.infinitive_cues and tok.dep_ != "relcl" else None
-        if inf is not None:
-            piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
-            if not raising:
-                return [piece], None, end, True
-            # "The donors appear to have ties ...": what is hedged is the subject's having them.
-            subj = next((c for c in tok.lefts if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
-            pieces = [(subj.left_edge.i, subj.right_edge.i), piece] if subj is not None else [piece]
-            return pieces, None, end, False
+        if inf is not None and not raising:
+            return [(inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))], None, end, True
         if raising:
-            state = next((c for c in tok.rights if c.dep_ in ("oprd", "acomp")), None)
+            # What is hedged is the subject's state: "The donors appear to have ties ...", "The plan seems sound".
             subj = next((c for c in tok.lefts if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
+            if inf is not None:
+                piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
+                pieces = [(subj.left_edge.i, subj.right_edge.i), piece] if subj is not None else [piece]
+                return pieces, None, end, False
+            state = next((c for c in tok.rights if c.dep_ in ("oprd", "acomp")), None)
             if state is not None and subj is not None:
                 return (
                     [(subj.left_edge.i, subj.right_edge.i), (state.left_edge.i, state.right_edge.i)],
@@ -588,10 +587,7 @@ def _run_on(tok: Token, comp: Token, hi: int, lex: Lexicon) -> int:
     for c in tok.rights:
         if c.i <= comp.i or c.is_punct or c.dep_ == "cc":
             continue
-        lemma = c.lemma_.lower()
-        if c.dep_ not in ("conj", "advcl") or (
-            c.tag_ in _VERB_TAGS and (lemma in lex.cue_verbs or lemma in lex.object_cues)
-        ):
+        if c.dep_ not in ("conj", "advcl") or (c.tag_ in _VERB_TAGS and _speech_verb(c, lex)):
             break
         hi = max(hi, c.right_edge.i)
     while hi > comp.i and doc[hi].is_punct:
@@ -602,9 +598,14 @@ def _run_on(tok: Token, comp: Token, hi: int, lex: Lexicon) -> int:
 def _infinitive(tok: Token) -> Token | None:
     """The "to ..." (or "-ing") clause a verb governs: "declined to comment", "proposed cutting taxes"."""
     for c in tok.rights:
-        if c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.lower_ == "to" and a.dep_ == "aux" for a in c.lefts)):
+        if c.dep_ == "xcomp" and (c.tag_ == "VBG" or _has_to(c)):
             return c
     return None
+
+
+def _has_to(verb: Token) -> bool:
+    """Whether a verb is an infinitive with "to"."""
+    return any(a.lower_ == "to" and a.dep_ == "aux" for a in verb.lefts)
 
 
 def _noun_content(tok: Token, lemma: str, lex: Lexicon) -> Found | None:
@@ -616,7 +617,7 @@ def _noun_content(tok: Token, lemma: str, lex: Lexicon) -> Found | None:
             c
             for c in tok.rights
             if c.dep_ in ("acl", "ccomp")
-            and (c.left_edge.lower_ == "that" or any(a.lower_ == "to" and a.dep_ == "aux" for a in c.lefts))
+            and (c.left_edge.lower_ == "that" or _has_to(c))
         ),
         None,
     )
@@ -632,16 +633,15 @@ def _clause(head: Token, lex: Lexicon) -> tuple[int, int]:
     or a second verb of speech sharing the speaker ("said A and noted that B": B has a cue of its own)."""
     lo, hi = head.left_edge.i, head.right_edge.i
     doc = head.doc
-    cues = lex.cue_verbs | lex.object_cues
     for c in head.rights:
-        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in cues:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and _speech_verb(c, lex):
             cut = c.left_edge.i - 1
             if cut > lo and doc[cut].text == ",":
                 hi = min(hi, cut - 1)
         elif (
             c.dep_ == "conj"
             and c.tag_ in _VERB_TAGS
-            and c.lemma_.lower() in cues
+            and _speech_verb(c, lex)
             and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
         ):
             cut = c.left_edge.i - 1
@@ -649,6 +649,12 @@ def _clause(head: Token, lex: Lexicon) -> tuple[int, int]:
                 cut -= 1
             hi = min(hi, cut)
     return lo, _trim_tail(doc, lo, hi)
+
+
+def _speech_verb(tok: Token, lex: Lexicon) -> bool:
+    """Whether a word's lemma is a cue verb or an object cue ("adding", "citing", "noted")."""
+    lemma = tok.lemma_.lower()
+    return lemma in lex.cue_verbs or lemma in lex.object_cues
 
 
 def _trim_tail(doc: Doc, lo: int, hi: int) -> int:
