@@ -405,3 +405,47 @@ def test_places_geo_eval_rejects_a_file_without_articles(tmp_path: Path) -> None
 )
 def test_places_la_is_los_angeles_and_la_with_a_dot_louisiana(pipe: Pipeline, text: str, mention: str, name: str) -> None:
     assert any(p.text == mention and p.name == name for p in places_of(pipe, text)), places_of(pipe, text)
+
+
+def test_places_geo_eval_gives_continents_no_country_and_scores_found_toponyms_apart() -> None:
+    from collections import defaultdict
+
+    from eventwire.evaluate.geo import GoldToponym, _CountryOf, _metrics, _tally
+
+    country_of = _CountryOf()
+    africa = GoldToponym(0, 6, "Africa", "Literal", 6255146, 7.19, 21.09)  # GeoNames' point lies in the CAR
+    assert country_of(africa) is None
+    assert country_of(GoldToponym(0, 5, "Paris", "Literal", None, 48.85, 2.35)) == "FRA"
+    tally: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
+    # Our point for a continent is not GeoNames' (here 800 km apart): the same feature still counts as within 161 km.
+    continent = Place("Africa", 0, 6, "Africa", None, None, 2.0, 16.0, 6255146, "CONT")
+    _tally(tally["literal"], africa, None, [continent], reachable=True)
+    _tally(tally["literal"], GoldToponym(10, 15, "Paris", "Literal", 2988507, 48.85, 2.35), "FRA", [], True)
+    _tally(tally["literal"], GoldToponym(20, 25, "Souq", "Literal", 99999999, 33.9, 35.5), "LBN", [], False)
+    m = _metrics(tally)
+    assert m["literal_exact"] == pytest.approx(1 / 3) and m["literal_country"] == pytest.approx(1 / 3)
+    assert m["literal_exact_reachable"] == pytest.approx(1 / 2)
+    assert (m["resolved_exact"], m["resolved_country"], m["resolved_161km"]) == (1.0, 1.0, 1.0)
+
+
+def test_places_no_gazetteer_entry_sits_at_null_island() -> None:
+    # The issue's "Georgia at 0,0": a country without a point in countryinfo (Kosovo, the U.S. Virgin Islands) must
+    # still get its own.
+    gaz = load_gazetteer()
+    assert not [e.name for e in gaz.entries() if (e.lat, e.lon) == (0.0, 0.0)]
+    (kosovo,) = [e for e in gaz.lookup("Kosovo") if e.feature == "PCLI"]
+    assert km(kosovo.lat, kosovo.lon, 42.66, 21.17) < 100  # Pristina
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("Shelling resumed in Eastern Ghouta on Monday, monitors said.", "Eastern Ghouta", "SYR"),
+        ("Fighters crossed from the Bekaa Valley overnight.", "Bekaa Valley", "LBN"),
+        ("Tribal leaders in Fezzan rejected the deal.", "Fezzan", "LBY"),
+        ("Fighting near the port city of Hodeidah in Yemen continued.", "Hodeidah", "YEM"),
+    ],
+)
+def test_places_conflict_regions_and_spellings_are_on_the_map(pipe: Pipeline, text: str, mention: str, country: str) -> None:
+    found = places_of(pipe, text)
+    assert any(mention in p.text and p.country == country and p.lat for p in found), found
