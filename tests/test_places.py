@@ -449,3 +449,13 @@ def test_places_no_gazetteer_entry_sits_at_null_island() -> None:
 def test_places_conflict_regions_and_spellings_are_on_the_map(pipe: Pipeline, text: str, mention: str, country: str) -> None:
     found = places_of(pipe, text)
     assert any(mention in p.text and p.country == country and p.lat for p in found), found
+
+
+def test_places_a_town_owning_a_site_is_judged_and_the_site_placed(pipe: Pipeline) -> None:
+    found = places_of(pipe, "He was taken to Smith's General Hospital in Leeds.")
+    assert [(p.text, p.country, p.feature) for p in found] == [
+        ("General Hospital", "GBR", "BLDG"),
+        ("Leeds", "GBR", "PPL"),
+    ]
+    theatre = places_of(pipe, "The prize was handed over at a gala at The Colony Theatre in Los Angeles.")
+    assert any(p.text == "Colony Theatre" and p.feature == "BLDG" and p.admin1 == "CA" for p in theatre), theatre

@@ -498,6 +498,15 @@ def _extend_name(data: PlaceData, doc: Doc, m: Mention, body: str) -> Mention | 
     return best
 
 
+def _possessive(text: str) -> int | None:
+    """Where the first word of a name ends when it is a possessive ("Derry's Altnagelvin Hospital"): its length."""
+    word = text.split(" ", 1)[0]
+    for mark in ("'s", "\u2019s"):
+        if word.endswith(mark) and len(word) > len(mark) + 1 and " " in text:
+            return len(word) - len(mark)
+    return None
+
+
 def _name_like(text: str) -> bool:
     """Whether an unknown span looks like a proper name: capitalised words of letters, long enough."""
     words = text.split()
@@ -538,6 +547,14 @@ def _candidates(
             found = _lookup_span(data, m.text, m.start)
             cands += found
             text, start = _trim(m.text, m.start)
+            owned = _possessive(text) if kind and not found else None
+            owners = _lookup_span(data, text[:owned], start) if owned else []
+            if owned and owners:
+                # "Derry's Altnagelvin Hospital": the owner may be a town (judged like any name spaCy did not call
+                # a place: "Smith's General Hospital"); the rest is the site.
+                doubtful += [(Mention(text[:owned], "ORG", start, start + owned), c) for c in owners]
+                rest = text.index(" ", owned) + 1
+                text, start = text[rest:], start + rest
             if (
                 not found
                 and (kind or m.label in _SITE_FEATURE)
@@ -554,10 +571,12 @@ def _candidates(
                 if entries := _readings(gaz, text, key):
                     doubtful.append((m, _Candidate(start, start + len(text), key, entries)))
             elif m.label in EMBEDDING_LABELS and (inner := _embedded(data, text, start)) is not None:
-                # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"); a
-                # place that opens it must pass like any name spaCy did not call a place.
+                # A country or province closing the name is sure ("Statistics Canada", "FrontCounter BC"), and so is
+                # a place that owns it ("Derry's Altnagelvin Hospital"); any other place that opens it must pass
+                # like any name spaCy did not call a place.
                 closes = inner.end == start + len(text) and inner.start > start
-                if closes and not text[: inner.start - start].rstrip().endswith(" of"):
+                owns = inner.start == start and text[inner.end - start :].startswith(("'s ", "\u2019s "))
+                if owns or (closes and not text[: inner.start - start].rstrip().endswith(" of")):
                     cands.append(inner)
                 else:
                     doubtful.append((m, inner))
