@@ -459,3 +459,18 @@ def test_places_a_town_owning_a_site_is_judged_and_the_site_placed(pipe: Pipelin
     ]
     theatre = places_of(pipe, "The prize was handed over at a gala at The Colony Theatre in Los Angeles.")
     assert any(p.text == "Colony Theatre" and p.feature == "BLDG" and p.admin1 == "CA" for p in theatre), theatre
+
+
+def test_places_a_small_foreign_town_needs_more_than_at(pipe: Pipeline) -> None:
+    # "Grand" is a village in Ivory Coast; in a story on Chicago, "at Grand and State" is a street corner.
+    found = places_of(pipe, "Police in Chicago, Illinois, closed the subway platform at Grand and State on Monday.")
+    assert {p.country for p in found} == {"USA"}, found
+
+
+def test_places_roads_cut_short_or_named_in_pairs_are_roads_in_the_town(pipe: Pipeline) -> None:
+    text = (
+        "Chicago police said the man was stabbed in the 400 block of North State Street and collapsed at the "
+        "corner of State and Hubbard streets."
+    )
+    roads = {p.text: (p.feature, p.admin1) for p in places_of(pipe, text) if p.feature == "RD"}
+    assert roads == {"North State Street": ("RD", "IL"), "State": ("RD", "IL"), "Hubbard": ("RD", "IL")}, roads

@@ -197,7 +197,8 @@ def _keys_for(text: str) -> Iterator[tuple[str, int, int, bool]]:
             # follows is a country or a region (checked by the caller through ``_BROAD``).
             yield normalize(text[len(word) + 1 :]), len(word) + 1, len(text), text[0].isupper()
     for suffix in _SUFFIXES:
-        if low.endswith(suffix):
+        # "North State" (Street) is no state called North.
+        if low.endswith(suffix) and low[: -len(suffix)] not in _GENERIC:
             yield normalize(text[: -len(suffix)]), 0, len(text) - len(suffix), suffix in _DIVISION_SUFFIXES
     for prefix in ("state of ", "province of ", "city of "):
         if low.startswith(prefix):
@@ -498,6 +499,29 @@ def _extend_name(data: PlaceData, doc: Doc, m: Mention, body: str) -> Mention | 
     return best
 
 
+_NAME_WORDS = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*)?"
+_ROAD_PAIR = re.compile(rf"\b({_NAME_WORDS}) and ({_NAME_WORDS}) (streets|avenues|roads|boulevards|lanes)\b")
+
+
+def _road_pair(m: re.Match[str]) -> list[_Site]:
+    """The two roads of "Bourbon and Dauphine streets"."""
+    return [_Site(m.start(g), m.end(g), m.group(g), "RD") for g in (1, 2)]
+
+
+def _with_facility_word(data: PlaceData, doc: Doc, m: Mention, body: str) -> Mention | None:
+    """A name spaCy cut before the word that makes it a road or a building: "400 North State" + "Street"."""
+    if m.label not in PLACE_LABELS and m.label not in ("ORG", "PERSON"):
+        return None
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc) or not doc[span.end - 1].whitespace_:
+        return None
+    word = doc[span.end]
+    if not word.text[:1].isupper() or word.lower_ not in data.facility_words:
+        return None
+    end = word.idx + len(word.text)
+    return Mention(body[m.start : end], m.label, m.start, end)
+
+
 def _possessive(text: str) -> int | None:
     """Where the first word of a name ends when it is a possessive ("Derry's Altnagelvin Hospital"): its length."""
     word = text.split(" ", 1)[0]
@@ -535,7 +559,8 @@ def _candidates(
     for m in mentions:
         if m.start < joined_to:
             continue
-        if m.label in PLACE_LABELS and (longer := _extend_name(data, doc, m, body)) is not None:
+        longer = _extend_name(data, doc, m, body) if m.label in PLACE_LABELS else None
+        if (longer := longer or _with_facility_word(data, doc, m, body)) is not None:
             m, joined_to = longer, longer.end
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
@@ -641,6 +666,11 @@ def _candidates(
         and not body[c.start].islower()  # English writes place names with a capital; "bato" is a word
     ]
     sites = [s for s in sites if normalize(s.name) not in people]
+    # "at State and Hubbard streets": both names are roads, whatever spaCy or the gazetteer made of them.
+    roads = [site for m in _ROAD_PAIR.finditer(body) for site in _road_pair(m)]
+    if roads:
+        cands = [c for c in cands if not any(r.start < c.end and c.start < r.end for r in roads)]
+        sites = [s for s in sites if not any(r.start < s.end and s.start < r.end for r in roads)] + roads
     cands.sort(key=lambda c: (c.start, -c.end))
     out: list[_Candidate] = []
     for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans
@@ -804,7 +834,11 @@ def resolve_places(
             after_locative = _preceded_by_locative(docs[c.field], c.start)
             in_country = e.country is not None and f[e.country] > 0
             in_state = st[(e.country, e.admin1)] > 0
-            if not (in_state or (in_country and after_locative) or (not w and (in_country or after_locative))):
+            # "at Grand and State" in a Chicago story is no Ivorian village: "in"/"near" alone vouches for a small
+            # town only where the article names no other country.
+            foreign = any(n > 0 and k != e.country for k, n in f.items())
+            alone = after_locative and not foreign
+            if not (in_state or (in_country and after_locative) or (not w and (in_country or alone))):
                 continue
         resolved.append((c, e))
     for t in texts:
