@@ -204,6 +204,52 @@ def test_quotes_clause_the_parser_hangs_on_the_cue_is_content(nlp: Language) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        # The parser hangs the second object on the verb: it still belongs to what was called for.
+        (
+            "The union leader called for a strike at the port, and then a boycott of the shipping firms.",
+            "called for",
+            "a strike at the port, and then a boycott of the shipping firms",
+        ),
+        # What the object is called, after "as", is part of the content.
+        (
+            "In her speech, Anna Berg referred to the new law as a betrayal of farmers.",
+            "referred to",
+            "the new law as a betrayal of farmers",
+        ),
+        # A list after a comma is not a gloss to cut.
+        (
+            "Anna Berg called herself the first mayor, first engineer or even first scientist of the town.",
+            "called",
+            "herself the first mayor, first engineer or even first scientist of the town",
+        ),
+    ],
+)
+def test_quotes_object_content_runs_on(nlp: Language, text: str, cue: str, content: str) -> None:
+    (quote,) = quotes_with_cue(nlp, text, cue)
+    assert quote.text == content
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Anna Berg said the factory would close by March — a decision that will cost 400 jobs.",
+            "the factory would close by March",
+        ),
+        (
+            "Tomas Ruel said the plan was drafted by Karl Olsen, a former judge and a tax adviser to the government.",
+            "the plan was drafted by Karl Olsen",
+        ),
+    ],
+)
+def test_quotes_writers_gloss_after_a_comma_or_dash_is_cut(nlp: Language, text: str, content: str) -> None:
+    (quote,) = quotes_with_cue(nlp, text, "said")
+    assert quote.text == content
+
+
+@pytest.mark.parametrize(
     "text",
     [
         '"We have shown what is possible when the town stands as one."\n\nVarga said the new bridge would bring jobs.',

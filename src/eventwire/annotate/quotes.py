@@ -42,6 +42,8 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which"})
 _DASHES = frozenset("―—–")
+# Dashes that set off a closing gloss in running text: "... close by March — a decision that ...".
+_GLOSS_DASHES = _DASHES | {"-", "--"}
 # Prepositions that carry on an object content: "criticised X for Y", "described X as Y", "accused X of Y".
 _OBJECT_TAIL = frozenset({"for", "as", "of", "over", "about"})
 # A paragraph that opens with a few capitalised words and a colon: "Marco Rubio: ...", "EXCLUSIVE – Roger Stone: ...".
@@ -537,6 +539,9 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                 # "called on Congress to act": the infinitive after the object is part of what was called for.
                 then = next((g for g in tok.rights if g.i > obj.i and g.dep_ in ("xcomp", "ccomp")), None)
                 hi = then.right_edge.i if then is not None else obj.right_edge.i
+                # "referred to the treaty as “a historic mistake”": what the object is called is part of the content.
+                as_ends = [g.right_edge.i for g in tok.rights if g.i > obj.i and g.dep_ == "prep" and g.lower_ == "as"]
+                hi = _more_objects(tok, obj, max([hi, *as_ends]))
                 return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, c.idx + len(c), True
     if lemma in lex.object_cues:
         obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
@@ -555,9 +560,19 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                 if c.i > obj.i
                 and (c.dep_ in ("oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OBJECT_TAIL)
             ]
-            hi = max([obj.right_edge.i] + [c.right_edge.i for c in pred])
+            hi = _more_objects(tok, obj, max([obj.right_edge.i] + [c.right_edge.i for c in pred]))
             return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, end, True
     return None
+
+
+def _more_objects(tok: Token, obj: Token, hi: int) -> int:
+    """Where an object content ends when the parser hangs its second half on the verb: in "called for a strike at the
+    port, and then a boycott" the noun "boycott" is a conjunct of the verb, though a verb cannot be coordinated with a
+    noun; it goes with the object."""
+    for g in tok.rights:
+        if g.i > hi and g.dep_ == "conj" and g.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+            hi = _trim_tail(tok.doc, obj.left_edge.i, g.right_edge.i)
+    return hi
 
 
 def _complement(tok: Token) -> Token | None:
@@ -658,18 +673,24 @@ def _speech_verb(tok: Token, lex: Lexicon) -> bool:
 
 
 def _trim_tail(doc: Doc, lo: int, hi: int) -> int:
-    """Cut a closing ", which ..." / ", when ..." / ", a plan that ..." that runs to the end: the writer's gloss on a
-    name or a time, not what was said."""
+    """Cut a closing ", which ..." / ", when ..." / ", a plan that ..." / "— a move that ..." that runs to the end:
+    the writer's gloss on a name or a time, not what was said."""
     for c in range(lo + 1, hi):
-        if doc[c].text != ",":
+        if doc[c].text != "," and not (doc[c].text in _GLOSS_DASHES and doc[c].tag_ != "HYPH"):
             continue
         nxt = doc[c + 1]
         if nxt.tag_ in ("WDT", "WP", "WRB") and nxt.head.dep_ == "relcl" and nxt.head.right_edge.i >= hi:
             return c - 1
         gloss = next((t for t in doc[c + 1 : hi + 1] if t.dep_ == "appos" and t.left_edge.i == c + 1), None)
-        if gloss is not None and gloss.right_edge.i >= hi and c - lo > 3:
+        if gloss is not None and gloss.right_edge.i >= hi and c - lo > 3 and not _list_goes_on(gloss):
             return c - 1
     return hi
+
+
+def _list_goes_on(gloss: Token) -> bool:
+    """An "appositive" with conjuncts of its own is most often the rest of a list ("the first mayor, first
+    engineer or even first scientist"), unless it opens with "a": "Olsen, a former judge and a tax adviser" describes."""
+    return any(g.dep_ == "conj" for g in gloss.children) and gloss.left_edge.lower_ not in ("a", "an")
 
 
 def _pieces_without(head: Token, skip: Token) -> list[tuple[int, int]]:
