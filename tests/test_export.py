@@ -111,3 +111,20 @@ def test_export_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as err:
         write_events([], "xml", io.StringIO())
     assert str(err.value) == "--format xml: unknown export format (known: csv, gdelt, jsonl, plover)"
+
+
+@pytest.mark.parametrize(
+    ("place", "geo_type"),
+    [
+        ({"feature": "PCLI", "country": "USA", "lat": 39.8, "lon": -98.5}, 1),
+        ({"feature": "ADM1", "country": "USA", "lat": 31.1, "lon": -91.9}, 2),
+        ({"feature": "PPL", "country": "USA", "lat": 29.9, "lon": -90.1}, 3),
+        ({"feature": "PPLC", "country": "BGR", "lat": 42.7, "lon": 23.3}, 4),
+        ({"feature": "ADM1", "country": "CAN", "lat": 52.1, "lon": -122.2}, 5),
+        ({"feature": "RGN", "country": None, "lat": None, "lon": None}, ""),
+    ],
+)
+def test_export_gdelt_geo_type_tells_us_states_and_cities_apart(place: dict[str, Any], geo_type: int | str) -> None:
+    from eventwire.export import _geo_type
+
+    assert _geo_type(place) == geo_type

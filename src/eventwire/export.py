@@ -201,13 +201,16 @@ def _day(value: Any) -> Date | None:
 
 
 def _geo_type(place: Mapping[str, Any]) -> int | str:
-    """GDELT geo type: 1 country, 4 world city, 5 world state/province (US states and cities are not told apart)."""
+    """GDELT geo type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state or province."""
     feature = str(place.get("feature") or "").upper()
+    in_us = place.get("country") == "USA"
     if "PCL" in feature:
         return 1
     if "ADM1" in feature:
-        return 5
-    return 4 if place.get("lat") is not None else ""
+        return 2 if in_us else 5
+    if place.get("lat") is None:
+        return ""
+    return 3 if in_us else 4
 
 
 def _gdelt_lines(row: Row) -> Iterable[dict[str, Any]]:
