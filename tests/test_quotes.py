@@ -549,3 +549,12 @@ def test_quotes_object_and_what_it_is_called_are_the_content(nlp: Language) -> N
     # The parser gives "her" and "third-rate" as two predicates of "called" and no object.
     (quote,) = quotes_with_cue(nlp, "He called her “third-rate” in a speech.", "called")
     assert (quote.kind, quote.text) == ("indirect", "her “third-rate”")
+
+
+def test_quotes_as_the_speaker_said_attributes_the_clause_it_hangs_on(nlp: Language) -> None:
+    quotes = quotes_of(nlp, "As the minister told parliament on Tuesday, the border plan has been dropped for good.")
+    (q,) = [q for q in quotes if q.cue == "told"]
+    assert q.text == "the border plan has been dropped for good" and q.speaker is not None
+    assert q.speaker.text == "the minister"
+    # "as expected" names no speaker: no quote.
+    assert not quotes_of(nlp, "As expected, the border plan has been dropped for good.")

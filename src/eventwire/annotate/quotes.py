@@ -520,6 +520,17 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                     False,
                 )
             return None
+    if lemma in lex.cue_verbs and tok.dep_ == "advcl" and tok.head != tok and any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
+    ):
+        # "As the minister told parliament, the plan is dead": the clause the "as" phrase hangs on is the content,
+        # when the phrase names who spoke ("as expected" names nobody) and leaves more than a word or two.
+        pieces = [(a, b) for a, b in _pieces_without(tok.head, tok) if b - a >= 2]
+        if pieces and any(c.dep_ == "nsubj" and c.lower_ != "it" for c in tok.children):
+            a, b = pieces[-1]
+            while b > a and tok.doc[b].is_punct:
+                b -= 1
+            return [*pieces[:-1], (a, b)], None, end, True
     if lemma in lex.cue_verbs and tok.dep_ == "parataxis" and tok.head != tok:
         # "The museum, he said, would ...": the clause around the interjected cue is the content.
         pieces = _pieces_without(tok.head, tok)
