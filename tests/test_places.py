@@ -474,3 +474,33 @@ def test_places_roads_cut_short_or_named_in_pairs_are_roads_in_the_town(pipe: Pi
     )
     roads = {p.text: (p.feature, p.admin1) for p in places_of(pipe, text) if p.feature == "RD"}
     assert roads == {"North State Street": ("RD", "IL"), "State": ("RD", "IL"), "Hubbard": ("RD", "IL")}, roads
+
+
+def test_places_a_name_before_a_county_lies_in_that_county(pipe: Pipeline) -> None:
+    text = (
+        "The club's 2019 fixtures. 4 May: Mallory Park, Leicestershire. 11 May: Croft, Yorkshire. "
+        "18 May: Pembrey, Carmarthenshire."
+    )
+    found = {p.text: p for p in places_of(pipe, text)}
+    # Mallory Park is in no gazetteer: it takes the county's point. Croft is a village in Leicestershire too.
+    assert km(found["Mallory Park"].lat or 0.0, found["Mallory Park"].lon or 0.0, 52.65, -1.21) < 30
+    assert km(found["Croft"].lat or 0.0, found["Croft"].lon or 0.0, 53.95, -1.3) < 30
+    assert found["Pembrey"].country == "GBR"
+    # A clause's first word is no name: "However, Kent police said".
+    assert "However" not in {p.text for p in places_of(pipe, "However, Kent police said the road was closed.")}
+
+
+def test_places_a_person_one_is_inside_is_a_site_at_each_mention(pipe: Pipeline) -> None:
+    text = "Liverpool fans set off flares inside Anfield on Tuesday. Stewards at Anfield said Anfield was loud."
+    sites = [p for p in places_of(pipe, text) if p.text == "Anfield"]
+    assert len(sites) == 3 and all(p.feature == "BLDG" and p.admin1 == "ENG" for p in sites), sites
+    assert not [p for p in places_of(pipe, "Protesters waited outside Smith's house in Leeds.") if "Smith" in p.text]
+
+
+def test_places_a_site_takes_the_town_of_the_articles_area_in_its_sentence(pipe: Pipeline) -> None:
+    text = (
+        "Crowds in New Orleans and Baton Rouge, Louisiana, were smaller this year. "
+        "Bands from Lafayette and from Philadelphia marched down Royal Street."
+    )
+    (road,) = [p for p in places_of(pipe, text) if p.text == "Royal Street"]
+    assert (road.feature, road.admin1) == ("RD", "LA"), road

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import pickle
 import re
@@ -136,6 +137,14 @@ def _versions() -> str:
     # The hand-written files change more often than the packages: their digest is part of the key too.
     digest = hashlib.sha1(b"".join(_data_file(n).encode() for n in _OWN_FILES)).hexdigest()[:10]
     return f"gazetteer-v{INDEX_FORMAT}-eventwire-{own}-" + "-".join(parts) + f"-{digest}"
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def cache_dir() -> Path:

@@ -3,8 +3,9 @@ and coordinates.
 
 Mentions come from spaCy's GPE/LOC/FAC entities (read whole when spaCy cut a name short), from names spaCy
 mislabels, from the place an organisation's name opens or closes with, from nationality adjectives before a word for
-land, and from capitalised words it missed; candidates are ranked by population and feature class, the countries
-and states of the article's other names, qualifiers such as "Paris, Texas" and lists such as "California or
+land, from capitalised words it missed, and from names written before their county ("Rockingham,
+Northamptonshire"); candidates are ranked by population and feature class, the countries and states of the
+article's other names, qualifiers such as "Paris, Texas" or "Croft, Yorkshire" and lists such as "California or
 Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point of the town
 that locates them.
 """
@@ -23,7 +24,19 @@ from itertools import pairwise
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import ADMIN1, ADMIN2, CAPITAL, CONTINENT, COUNTRY, REGION, Entry, Gazetteer, load_gazetteer, normalize
+from ..gazetteer import (
+    ADMIN1,
+    ADMIN2,
+    CAPITAL,
+    CONTINENT,
+    COUNTRY,
+    REGION,
+    Entry,
+    Gazetteer,
+    km,
+    load_gazetteer,
+    normalize,
+)
 from ..records import Mention, Place
 from . import Context, StageFn, register_stage
 
@@ -43,6 +56,7 @@ FOCUS_PRESENT_BONUS = 0.5  # the candidate's country is named at all
 ADMIN1_FOCUS_BONUS = 1.0  # another place in the article lies in the same state or province
 QUALIFIER_BONUS = 6.0  # "Paris, Texas": the next name contains the candidate
 DIVISION_WORD_BONUS = 3.0  # "Idlib province", "the state of ...": the text itself says it is a division
+COUNTY_KM = 80.0  # "Croft, Yorkshire": how near a county's point a town must lie to be read as lying in it
 LIST_KIND_BONUS = 4.0  # listed beside states (or countries), a name is read as one too
 # A big city named like the state it lies in is what news means by the bare name ("New York", "Washington").
 CITY_OVER_DIVISION_BONUS = 2.5
@@ -67,6 +81,8 @@ SITE_QUALIFIERS = frozenset({",", "in", ", in", "at", "near", "of", "in central"
 # Words after which an organisation's name is the site it occupies: "a gala at The Colony Theatre", "fireworks
 # inside Anfield". GeoWebNews counts these as toponyms (coercion); like a named road, the site takes its town's point.
 SITE_PREPOSITIONS = frozenset({"at", "inside", "outside"})
+# Words after which even a "person" is a site: "fans gathered outside Anfield".
+ENCLOSING = frozenset({"inside", "outside"})
 
 _DIRECTIONS = (
     "north-eastern",
@@ -164,6 +180,7 @@ class _Candidate:
     qualifier: set[str] = field(default_factory=set)  # ISO3 codes and admin1 codes named right after it
     shown_end: int | None = None  # a facility named after its town is shown whole ("Colchester Hospital")
     listed: set[str] = field(default_factory=set)  # feature codes of the states or countries listed beside it
+    near: list[tuple[float, float]] = field(default_factory=list)  # points of the counties named right after it
     field: str = "text"  # which text the offsets index: the body, or "caption:N"
 
     @property
@@ -224,6 +241,7 @@ def _lookup_span(data: PlaceData, text: str, start: int) -> list[_Candidate]:
         cands = _lookup_span(data, head.strip(), start)
         for cand in cands:
             cand.qualifier |= _qualifier_codes(gaz, tail.strip())
+            cand.near += _qualifier_points(gaz, tail.strip())
         tail_at = start + len(head) + 1 + (len(tail) - len(tail.lstrip()))
         return cands + _lookup_span(data, tail.strip(), tail_at)
     found: _Candidate | None = None
@@ -332,6 +350,13 @@ def _qualifier_codes(gaz: Gazetteer, text: str) -> set[str]:
     return out
 
 
+def _qualifier_points(gaz: Gazetteer, text: str) -> list[tuple[float, float]]:
+    """Where a qualifier that names a county lies ("Croft, Yorkshire"): a county's code is not kept with towns,
+    but its point tells the Croft near it from the Croft in Leicestershire."""
+    text, _ = _trim(text, 0)
+    return [(e.lat, e.lon) for e in gaz.lookup(text) if e.feature == ADMIN2]
+
+
 def _prior(entry: Entry, cand: _Candidate) -> float:
     score = math.log10(entry.population + 10) + FEATURE_PRIOR.get(entry.feature, 0.0)
     if normalize(entry.name) == cand.key:
@@ -356,13 +381,10 @@ def _likeliest(cand: _Candidate) -> Entry:
 
 
 def _qualifier_bonus(entry: Entry, cand: _Candidate) -> float:
-    if (
-        cand.qualifier
-        and entry.feature != COUNTRY
-        and (entry.admin1 in cand.qualifier or entry.country in cand.qualifier)
-    ):
-        return QUALIFIER_BONUS
-    return 0.0
+    """What a qualifier after the name gives a reading: its state or country, or a county it lies near."""
+    named = entry.feature != COUNTRY and (entry.admin1 in cand.qualifier or entry.country in cand.qualifier)
+    near = any(km(entry.lat, entry.lon, *p) <= COUNTY_KM for p in cand.near)
+    return QUALIFIER_BONUS * (named + near)
 
 
 def _sure_place(entry: Entry, key: str, focus: Counter[str]) -> bool:
@@ -556,6 +578,7 @@ def _candidates(
     sites: list[_Site] = []
     doubtful: list[tuple[Mention, _Candidate]] = []
     joined_to = -1  # the end of the last name extended over the words after it: what lies inside is read
+    enclosed: set[str] = set()  # "persons" met after "inside" or "outside": sites
     for m in mentions:
         if m.start < joined_to:
             continue
@@ -607,6 +630,21 @@ def _candidates(
                     doubtful.append((m, inner))
             elif m.label == "ORG" and _name_like(text) and _preceded_by_locative(doc, start, SITE_PREPOSITIONS):
                 sites.append(_Site(start, start + len(text), text, "BLDG"))
+            elif (
+                m.label == "PERSON"
+                and _name_like(text)
+                and _preceded_by_locative(doc, start, ENCLOSING)
+                and not body.startswith(("'", "\u2019"), start + len(text))
+            ):
+                # "fireworks inside Anfield": no one is inside a person, though one waits outside "Smith's house".
+                sites.append(_Site(start, start + len(text), text, "BLDG"))
+                enclosed.add(text)
+    # "fireworks inside Anfield" ... "the bus made its way into Anfield": a "person" one is inside is a site at
+    # each mention. (Not so an organisation met "at": "a job at Fiat" ... "Fiat said".)
+    for m in mentions:
+        text, start = _trim(m.text, m.start)
+        if m.label == "PERSON" and text in enclosed and not any(s.start == start for s in sites):
+            sites.append(_Site(start, start + len(text), text, "BLDG"))
     if dateline:
         cands += _dateline(data, body)
 
@@ -676,7 +714,68 @@ def _candidates(
     for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans
         if not out or c.start >= (out[-1].shown_end or out[-1].end):
             out.append(c)
-    return out, sites
+    return _in_division(data, doc, body, out, sites)
+
+
+# A run of capitalised words right before ", <county or state>": "Rockingham, Northamptonshire".
+_BEFORE_DIVISION = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s){0,3}[A-Z][\w'\u2019.-]*), $")
+_LIST_OPENERS = frozenset({"", ":", ";", ".", "(", "\u2013", "\u2014", "-"})
+
+
+def _lies_in(e: Entry, division: Entry) -> bool:
+    """Whether a town lies in a state (by its code) or a county (by distance: towns carry no county code)."""
+    if e.country != division.country or e.feature in _BROAD:
+        return False
+    if division.feature == ADMIN1:
+        return e.admin1 == division.admin1
+    return km(e.lat, e.lon, division.lat, division.lon) <= COUNTY_KM
+
+
+def _in_division(
+    data: PlaceData, doc: Doc, body: str, cands: list[_Candidate], sites: list[_Site]
+) -> tuple[list[_Candidate], list[_Site]]:
+    """A name written "<name>, <county or state>" at the head of a clause or after "at"/"in" is a place in that
+    division, whatever spaCy called it ("7 May: Rockingham, Northamptonshire", "at Croft, Yorkshire"): the
+    division's town of that name, else, after a county, a place the gazetteer lacks, put at the county's point."""
+    gaz = data.gazetteer
+    drop: set[int] = set()
+    added: list[_Candidate] = []
+    for c in cands:
+        division = _likeliest(c)
+        if division.feature not in (ADMIN1, ADMIN2):
+            continue
+        m = _BEFORE_DIVISION.search(body, max(0, c.start - 60), c.start)
+        if m is None:
+            continue
+        start, end = m.span(1)
+        lead = body[max(0, start - 12) : start].rstrip()
+        words = lead.split()
+        # "...; and Lydden Hill, Kent": the last item of a list.
+        if lead.endswith((", and", "; and", ", or", "; or")):
+            lead = lead[:-4].rstrip() if lead.endswith("and") else lead[:-3].rstrip()
+        if lead[-1:] not in _LIST_OPENERS and not (words and words[-1].lower() in LOCATIVE):
+            continue
+        text, start = _trim(body[start:end], start)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        # "However, Norfolk police said": a clause's first word is capitalised too; a name is proper nouns.
+        if not _name_like(text) or span is None or any(t.tag_ not in ("NNP", "NNPS", "POS") for t in span):
+            continue
+        here = [i for i, x in enumerate(cands) if x.start < end and start < x.end]
+        if any(any(_lies_in(e, division) for e in cands[i].entries) for i in here):
+            continue  # "Tacoma, Washington": the pair's qualifier reads it
+        key = normalize(text)
+        entries = [e for e in _readings(gaz, text, key) if _lies_in(e, division) and normalize(e.name) == key]
+        if entries:
+            added.append(_Candidate(start, end, key, entries))
+        elif division.feature == ADMIN2 and not any(s.start < end and start < s.end for s in sites):
+            sites.append(_Site(start, end, text, "PPL"))
+        else:
+            continue
+        drop.update(here)
+    if not drop and not added:
+        return cands, sites
+    kept = [x for i, x in enumerate(cands) if i not in drop] + added
+    return sorted(kept, key=lambda x: (x.start, -x.end)), sites
 
 
 def _nationalities(gaz: Gazetteer, mentions: Sequence[Mention]) -> Counter[str]:
@@ -721,18 +820,22 @@ def _site_town(
     for c, e in located:
         if c.start >= site.end and text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
             return e
+    # The article's own area: the state or province most of its places lie in ("Louisiana", "New Orleans",
+    # "Lafayette"...).
+    area = max(regions, key=lambda k: regions[k]) if regions else None
     span = doc.char_span(site.start, site.end, alignment_mode="expand")
     if span is not None:
         sent = span.sent
         near = [(min(abs(c.start - site.end), abs(site.start - c.end)), e) for c, e in located
                 if sent.start_char <= c.start < sent.end_char]
+        # A town of the article's area before one outside it: "Washington Square" in a New Orleans story is more
+        # likely its square than Pennsylvania's suburb of that name.
+        near = [x for x in near if (x[1].country, x[1].admin1) == area] or near
         if near:
             return min(near, key=lambda x: x[0])[1]
     if not towns:
         return None
-    # The article's own area: the state or province most of its places lie in ("Louisiana", "New Orleans",
-    # "Lafayette"...), then its most named town there (the biggest on a tie).
-    area = max(regions, key=lambda k: regions[k]) if regions else None
+    # Then the area's most named town (the biggest on a tie).
     pool = [e for e in towns if (e.country, e.admin1) == area] or list(towns)
     return max(pool, key=lambda e: (towns[e], e.population))
 
@@ -772,6 +875,7 @@ def resolve_places(
             if between.strip() == "," and b.start - a.end <= 3 and not in_list:
                 codes = _qualifier_codes(gaz, t.text[b.start : b.end])
                 a.qualifier |= codes
+                a.near += _qualifier_points(gaz, t.text[b.start : b.end])
                 # "Tacoma, Washington": a qualifier that is the state of a town of that name is the state.
                 if any(e.admin1 in codes for e in a.entries if e.feature != COUNTRY):
                     b.division = True

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..annotate.places import entry_place
 from ..errors import UsageError
-from ..gazetteer import Entry, load_gazetteer
+from ..gazetteer import Entry, km, load_gazetteer
 from ..records import Article, Document, Place
 from . import EvalReport, register_evaluator
 
@@ -70,13 +70,6 @@ def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym], list[tupl
                 )
             )
         yield Article(id=f"gwn-{art.get('file')}", text=text, title=art.findtext("title")), gold, spans
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class _CountryOf:
