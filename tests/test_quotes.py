@@ -558,3 +558,62 @@ def test_quotes_as_the_speaker_said_attributes_the_clause_it_hangs_on(nlp: Langu
     assert q.speaker.text == "the minister"
     # "as expected" names no speaker: no quote.
     assert not quotes_of(nlp, "As expected, the border plan has been dropped for good.")
+
+
+def test_quotes_clause_read_as_the_object_of_say_is_the_content(nlp: Language) -> None:
+    # The parser makes "the rise" the object of "says" and "makes" a relative clause on it.
+    text = "Olsen says the rise in fares and tolls that Varga defends also makes the ferry less popular."
+    (quote,) = quotes_with_cue(nlp, text, "says")
+    assert quote.text == "the rise in fares and tolls that Varga defends also makes the ferry less popular"
+    # A vague object describes what was said without giving it: no quote.
+    assert not quotes_of(nlp, "He said something that upset the crowd.")
+
+
+def test_quotes_a_quoted_title_before_a_cue_is_no_quotation(nlp: Language) -> None:
+    (quote,) = quotes_of(nlp, "Later on ''Harbour Talk,'' Mayor Piet Olsen questioned the council's figures.")
+    assert (quote.kind, quote.cue, quote.text) == ("indirect", "questioned", "the council's figures")
+    # A title before a verb with a gerund after it is not what the verb reports.
+    text = "In his book, ''Make Your Town Rich,'' Mr. Olsen suggested cutting the ferry budget."
+    assert not any("Make Your Town" in q.text for q in quotes_of(nlp, text))
+
+
+def test_quotes_a_clause_before_a_verb_that_is_no_speech_verb_is_not_its_content(nlp: Language) -> None:
+    text = "For that she drew the mayor's anger - he called her \"reckless\" and said she had no plan."
+    (quote,) = quotes_with_cue(nlp, text, "called")
+    assert quote.text == 'her "reckless"'
+
+
+def test_quotes_called_for_someone_to_act(nlp: Language) -> None:
+    # The parser reads "for" as opening a clause, not as the preposition of "called for".
+    (quote,) = quotes_of(nlp, "The senator called for the minister to resign.")
+    assert (quote.cue, quote.text) == ("called for", "the minister to resign")
+
+
+def test_quotes_asked_someone_if(nlp: Language) -> None:
+    (quote,) = quotes_of(nlp, "Then Ms. Varga asked the sailors if they were ever afraid of the sea.")
+    assert (quote.cue, quote.text) == ("asked", "if they were ever afraid of the sea")
+    assert quote.speaker is not None and quote.speaker.text == "Ms. Varga"
+
+
+def test_quotes_as_reported_by_names_the_speaker(nlp: Language) -> None:
+    (quote,) = quotes_of(nlp, "As reported by the Harbour Gazette, the ferry will stop running in May.")
+    assert quote.text == "the ferry will stop running in May"
+    assert quote.speaker is not None and quote.speaker.text == "the Harbour Gazette"
+
+
+def test_quotes_cue_hung_on_the_clause_after_it(nlp: Language) -> None:
+    # The parser makes "told" an adverbial clause of "read".
+    text = "Every Sunday, from 9 a.m. to noon, the former clerk told The Harbour Gazette, Varga would read every letter."
+    (quote,) = quotes_with_cue(nlp, text, "told")
+    assert quote.text == "Varga would read every letter."
+    assert quote.speaker is not None and quote.speaker.text == "the former clerk"
+
+
+def test_quotes_explained_takes_its_object(nlp: Language) -> None:
+    (quote,) = quotes_of(nlp, "The mayor explained the delay to reporters.")
+    assert (quote.cue, quote.text) == ("explained", "the delay")
+
+
+def test_quotes_a_one_word_answer_is_no_title(nlp: Language) -> None:
+    quotes = quotes_of(nlp, "Asked whether she would stand again, Ms. Ortiz paused. “Never,” she said.")
+    assert any(q.kind == "direct" and q.text.startswith("Never") and q.cue == "said" for q in quotes), quotes

@@ -44,6 +44,12 @@ _RELATIVE = frozenset({"who", "that", "which"})
 _DASHES = frozenset("―—–")
 # Dashes that set off a closing gloss in running text: "... close by March — a decision that ...".
 _GLOSS_DASHES = _DASHES | {"-", "--"}
+# Verbs that report a question; "if" or "whether" opens what was asked.
+_ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
+# Objects that stand for what was said without giving it: "said something that ...", "said much about ...".
+_VAGUE = frozenset({"something", "nothing", "anything", "everything", "much", "little", "more", "less", "lot"})
+# Small words a title leaves in lower case: "Meet the Press", "State of the Union".
+_TITLE_SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with"})
 # Prepositions that carry on an object content: "criticised X for Y", "described X as Y", "accused X of Y".
 _OBJECT_TAIL = frozenset({"for", "as", "of", "over", "about"})
 # A paragraph that opens with a few capitalised words and a colon: "Marco Rubio: ...", "EXCLUSIVE – Roger Stone: ...".
@@ -239,8 +245,20 @@ def _is_quotation(doc: Doc, text: str, seg: Segment, lex: Lexicon, prev: Segment
     after = _tokens(doc, seg.end + 1, min(len(text), seg.end + 60)) if not seg.runs_on else None
     if not inner or inner[-1] not in ",?!" or after is None:
         return False
+    if _is_title(inner):
+        return False
     first = list(after)[:5]
     return any(_is_cue(t, lex) for t in first) or (inner[-1] == "," and any(_says_after_quote(t) for t in first[:4]))
+
+
+def _is_title(inner: str) -> bool:
+    """A short stretch of two words or more in which every word but the small ones is capitalised names a show, a
+    book or a slogan ("Later on “This Week,” Smith said ..."), not what the cue after it reports."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", inner)
+    # One word is an answer as often as a name: “No,” she said.
+    if not 2 <= len(words) <= 6 or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words)
 
 
 def _direct_cue(doc: Doc, text: str, seg: Segment, lex: Lexicon) -> Token | None:
@@ -495,6 +513,10 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
         return _noun_content(tok, lemma, lex)
     if lemma in lex.cue_verbs or lemma in lex.infinitive_cues:
         comp = _complement(tok)
+        if comp is not None and comp.i < tok.i and lemma not in lex.cue_verbs:
+            # A clause before "vowed" or "called" is not what they report: in "She drew his ire - he called her
+            # weak" the parser hangs the first sentence on "called"; only a speech verb takes "X, he said".
+            comp = None
         raising = lemma in lex.raising_cues
         if comp is not None and (not raising or comp.left_edge.lower_ in ("that", "as")):
             lo, hi = _clause(comp, lex)
@@ -520,17 +542,33 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                     False,
                 )
             return None
+    question = _question(tok) if lemma in _ASKING else None
+    if question is not None:
+        lo = question.left_edge.i
+        return [(lo, _trim_tail(tok.doc, lo, question.right_edge.i))], None, end, True
+    if lemma == "say":
+        misread = _misread_clause(tok)
+        if misread is not None:
+            lo = misread.left_edge.i
+            return [(lo, _trim_tail(tok.doc, lo, misread.right_edge.i))], None, end, True
     if lemma in lex.cue_verbs and tok.dep_ == "advcl" and tok.head != tok and any(
         c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
     ):
         # "As the minister told parliament, the plan is dead": the clause the "as" phrase hangs on is the content,
-        # when the phrase names who spoke ("as expected" names nobody) and leaves more than a word or two.
+        # when the phrase names who spoke ("as expected" names nobody; "as reported by the paper" does) and leaves
+        # more than a word or two.
         pieces = [(a, b) for a, b in _pieces_without(tok.head, tok) if b - a >= 2]
-        if pieces and any(c.dep_ == "nsubj" and c.lower_ != "it" for c in tok.children):
+        if pieces and any(c.dep_ == "nsubj" and c.lower_ != "it" or c.dep_ == "agent" for c in tok.children):
             a, b = pieces[-1]
             while b > a and tok.doc[b].is_punct:
                 b -= 1
             return [*pieces[:-1], (a, b)], None, end, True
+    if lemma in lex.cue_verbs and _interjected(tok):
+        # "Every Friday, the former aide told the paper, she would ...": a cue set off by commas before the clause
+        # it reports, which the parser hangs on that clause as an adverbial one.
+        pieces = _pieces_without(tok.head, tok)
+        if pieces:
+            return pieces, None, end, True
     if lemma in lex.cue_verbs and tok.dep_ == "parataxis" and tok.head != tok:
         # "The museum, he said, would ...": the clause around the interjected cue is the content.
         pieces = _pieces_without(tok.head, tok)
@@ -554,6 +592,12 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
                 as_ends = [g.right_edge.i for g in tok.rights if g.i > obj.i and g.dep_ == "prep" and g.lower_ == "as"]
                 hi = _more_objects(tok, obj, max([hi, *as_ends]))
                 return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, c.idx + len(c), True
+    for c in tok.rights:
+        mark = next((g for g in c.children if g.dep_ == "mark" and g.i == c.left_edge.i), None)
+        if c.dep_ in ("advcl", "ccomp") and mark is not None and (lemma, mark.lower_) in lex.prep_cues:
+            # "called for the president to resign": the parser makes "for" open a clause rather than take an object.
+            lo = mark.i + 1
+            return [(lo, _trim_tail(tok.doc, lo, c.right_edge.i))], None, mark.idx + len(mark), True
     if lemma in lex.object_cues:
         obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
         named = [c for c in tok.rights if c.dep_ == "oprd"]
@@ -573,6 +617,42 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             ]
             hi = _more_objects(tok, obj, max([obj.right_edge.i] + [c.right_edge.i for c in pred]))
             return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, end, True
+    return None
+
+
+def _interjected(tok: Token) -> bool:
+    """A finite speech verb with a subject of its own, hung as an adverbial clause on a clause after it, with no word
+    such as "when" or "after" to join them and a comma right after it and its objects ("Had I known ..." is no cue)."""
+    head = tok.head
+    if tok.dep_ != "advcl" or tok.tag_ not in ("VBD", "VBZ", "VBP") or head.i < tok.i or head.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "mark" for c in tok.children) or tok.left_edge.tag_ in ("WRB", "IN"):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ not in ("it", "there") for c in tok.children):
+        return False
+    after = tok.right_edge.i + 1
+    return after < head.i and tok.doc[after].text == ","
+
+
+def _question(tok: Token) -> Token | None:
+    """ "asked the students if they were serious": the parser hangs the "if" clause on the verb as an adverbial
+    clause rather than its complement."""
+    for c in tok.rights:
+        if c.dep_ == "advcl" and c.left_edge.lower_ in ("if", "whether"):
+            return c
+    return None
+
+
+def _misread_clause(tok: Token) -> Token | None:
+    """A clause the parser took for the object of "say": in "Aides say the more votes he wins, the more ..." or
+    "Stone says the rise in costs that X decries makes ..." the object holds a finite verb, so it is what was said.
+    A plain object ("said nothing", "said so") holds none and is no quote, nor is "said something that ...", which
+    describes what was said."""
+    for c in tok.rights:
+        if c.dep_ not in ("dobj", "xcomp") or c.lower_ in _VAGUE:
+            continue
+        if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") for t in c.subtree):
+            return c
     return None
 
 
@@ -600,6 +680,9 @@ def _complement(tok: Token) -> Token | None:
     # One on each side ("In a statement released after he suspended his campaign, Cruz said he is certain ..."):
     # the one before is the parser's misreading of an opening phrase; what was said follows the verb.
     after = [c for c in found if c.i > tok.i]
+    if not after and any(c.dep_ == "xcomp" for c in tok.rights):
+        # "In his book, “Save Early,” Mr. Lee suggested cutting costs": the gerund after the verb is what it says.
+        return None
     return after[0] if after else found[-1] if found else None
 
 
