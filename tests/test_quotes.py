@@ -617,3 +617,64 @@ def test_quotes_explained_takes_its_object(nlp: Language) -> None:
 def test_quotes_a_one_word_answer_is_no_title(nlp: Language) -> None:
     quotes = quotes_of(nlp, "Asked whether she would stand again, Ms. Ortiz paused. “Never,” she said.")
     assert any(q.kind == "direct" and q.text.startswith("Never") and q.cue == "said" for q in quotes), quotes
+
+
+def test_quotes_opening_poll_phrase_gives_its_finding(nlp: Language) -> None:
+    text = "In the latest county poll, the mayor leads her rival by eight points."
+    (quote,) = quotes_with_cue(nlp, text, "In")
+    assert quote.text == "the mayor leads her rival by eight points"
+    assert quote.speaker is not None and "poll" in quote.speaker.text
+
+
+def test_quotes_opening_letter_phrase_is_spoken_by_the_subject(nlp: Language) -> None:
+    text = "Tom Keller wrote to the board on Friday. In a letter to members, Keller laid out a plan for lower fees."
+    (quote,) = quotes_with_cue(nlp, text, "In")
+    assert quote.text == "Keller laid out a plan for lower fees"
+    assert quote.speaker is not None and quote.speaker.name == "Tom Keller"
+
+
+def test_quotes_gerund_after_preposition_takes_the_verbs_subject(nlp: Language) -> None:
+    text = "Anna Berg answered the critics by saying that the museum would stay open."
+    (quote,) = quotes_with_cue(nlp, text, "saying")
+    assert quote.speaker is not None and quote.speaker.name == "Anna Berg"
+
+
+def test_quotes_gerund_on_a_noun_takes_the_issuer_or_the_noun(nlp: Language) -> None:
+    text = "The Dock Workers Union issued a statement saying that the strike would end on Monday."
+    (quote,) = quotes_with_cue(nlp, text, "saying")
+    assert quote.speaker is not None and quote.speaker.text == "The Dock Workers Union"
+    text = "Farmers saying that the new tax is unfair gathered outside the town hall."
+    (quote,) = quotes_with_cue(nlp, text, "saying")
+    assert quote.speaker is not None and quote.speaker.text == "Farmers"
+
+
+def test_quotes_remark_noun_with_that_clause(nlp: Language) -> None:
+    text = "The coach's remark that the referees were biased angered the league."
+    (quote,) = quotes_with_cue(nlp, text, "remark")
+    assert quote.text == "that the referees were biased"
+    assert quote.speaker is not None and quote.speaker.text == "The coach"
+
+
+def test_quotes_cue_noun_object_is_voiced_by_the_verbs_subject(nlp: Language) -> None:
+    text = "Mayor Lena Ortiz expressed confidence that the new bridge would open in June."
+    (quote,) = quotes_with_cue(nlp, text, "confidence")
+    assert quote.speaker is not None and quote.speaker.name == "Lena Ortiz"
+
+
+def test_quotes_hedging_subject_is_the_source(nlp: Language) -> None:
+    text = "Governor Paul Lindqvist seemed to accept the new budget."
+    pieces = quotes_with_cue(nlp, text, "seemed")
+    assert [q.text for q in pieces] == ["Governor Paul Lindqvist", "to accept the new budget"]
+    assert all(q.speaker is not None and q.speaker.name == "Paul Lindqvist" for q in pieces)
+
+
+def test_quotes_cue_noun_after_preposition_is_voiced_by_the_verbs_subject(nlp: Language) -> None:
+    text = "The Harbor Authority said in a statement that the ferry would resume service on Monday."
+    (quote,) = quotes_with_cue(nlp, text, "statement")
+    assert quote.speaker is not None and quote.speaker.text == "The Harbor Authority"
+
+
+def test_quotes_cue_after_adjective_takes_the_subject(nlp: Language) -> None:
+    text = "Young voters were more likely to say that rents are too high."
+    (quote,) = quotes_with_cue(nlp, text, "say")
+    assert quote.speaker is not None and quote.speaker.text == "Young voters"

@@ -36,8 +36,8 @@ _CUE_TAGS = _VERB_TAGS | {"NN", "NNS"}
 # Modifiers that belong to a speaker's noun phrase ("Hezbollah leader Naim Qassem", "the group", "a source").
 _NP_LEFT = frozenset({"compound", "det", "amod", "poss", "nmod", "nummod", "quantmod"})
 # Dependencies through which a cue inherits its speaker from the verb it hangs on: "..., adding that ...",
-# "acknowledged X but asserted that ...", "went on to say".
-_CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp"})
+# "acknowledged X but asserted that ...", "went on to say", and through an adjective: "were more likely to say".
+_CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp", "acomp"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which"})
@@ -54,6 +54,10 @@ _TITLE_SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to"
 _OBJECT_TAIL = frozenset({"for", "as", "of", "over", "about"})
 # A paragraph that opens with a few capitalised words and a colon: "Marco Rubio: ...", "EXCLUSIVE – Roger Stone: ...".
 _NAME_COLON = re.compile(r"(?m)^[ \t]*[A-Z][\w.’'\- –]{0,45}?:(?=[ \t]+\S)")
+# Where a finding was published, read like "according to": "In the latest poll, the senator leads by ten points".
+_FOUND_IN = frozenset({"poll", "survey"})
+# Where someone spoke, when the verb after it is no cue: "In a letter to donors, the senator laid out her plan".
+_SPOKEN_IN = frozenset({"statement", "interview", "letter", "tweet", "post", "speech", "email", "memo", "op-ed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +376,7 @@ def _indirect(
     starts = sorted(direct)
     marked_starts = [m.start for m in marked]
     for tok in doc:
-        if tok.i in used or tok.tag_ not in _CUE_TAGS:
+        if tok.i in used or (tok.tag_ not in _CUE_TAGS and tok.lower_ != "in"):
             continue
         found = _content(tok, lex)
         if found is None:
@@ -508,6 +512,8 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             top = top.head
         pieces = _pieces_without(top, tok)
         return (pieces, obj, to.idx + len(to), False) if pieces else None
+    if tok.lower_ == "in":
+        return _found_in(tok, lex)
     lemma = tok.lemma_.lower()
     if tok.tag_ not in _VERB_TAGS:
         return _noun_content(tok, lemma, lex)
@@ -532,12 +538,12 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             if inf is not None:
                 piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
                 pieces = [(subj.left_edge.i, subj.right_edge.i), piece] if subj is not None else [piece]
-                return pieces, None, end, False
+                return pieces, _hedger(subj), end, False
             state = next((c for c in tok.rights if c.dep_ in ("oprd", "acomp")), None)
             if state is not None and subj is not None:
                 return (
                     [(subj.left_edge.i, subj.right_edge.i), (state.left_edge.i, state.right_edge.i)],
-                    None,
+                    _hedger(subj),
                     end,
                     False,
                 )
@@ -618,6 +624,41 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             hi = _more_objects(tok, obj, max([obj.right_edge.i] + [c.right_edge.i for c in pred]))
             return [(obj.left_edge.i, _trim_tail(tok.doc, obj.left_edge.i, hi))], None, end, True
     return None
+
+
+def _found_in(tok: Token, lex: Lexicon) -> Found | None:
+    """ "In the new poll, the governor leads among women": the sentence an opening "in a poll" phrase hangs on is
+    what the poll found, and the poll is its source; after "In a letter to members," it is what the subject wrote.
+    A clause with a cue of its own is left to that cue ("In a statement, the ministry said ...")."""
+    obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    head = tok.head
+    where = obj.lemma_.lower() if obj is not None else ""
+    if where not in _FOUND_IN | _SPOKEN_IN or tok.dep_ != "prep" or head.pos_ not in ("VERB", "AUX"):
+        return None
+    if _speech_verb(head, lex) or head.lemma_.lower() in lex.infinitive_cues:
+        return None
+    top = head
+    while top.head != top and top.dep_ == "conj":
+        top = top.head
+    if top.dep_ != "ROOT" or tok.i != tok.sent.start:
+        # "..., who leads in the polls", "though she trails in the polls, ...": a clause within the sentence is the
+        # writer's background more often than the poll's finding.
+        return None
+    pieces = [(a, b) for a, b in _pieces_without(top, tok) if b > a]
+    if not pieces:
+        return None
+    a, b = pieces[-1]
+    while b > a and tok.doc[b].is_punct:
+        b -= 1
+    pieces[-1] = (a, b)
+    # A poll is the source of its finding; in a letter or a speech it is the writer or speaker who says it.
+    return pieces, obj if where in _FOUND_IN else _subject(head, lex), tok.idx + len(tok), False
+
+
+def _hedger(subj: Token | None) -> Token | None:
+    """The source of "Lopez seemed to accept the offer" is Lopez; "The ceasefire seems to hold" has none: a name or
+    a pronoun is taken, any other subject is only what the hedge is about."""
+    return subj if subj is not None and subj.pos_ in ("PROPN", "PRON") else None
 
 
 def _interjected(tok: Token) -> bool:
@@ -732,8 +773,14 @@ def _noun_content(tok: Token, lemma: str, lex: Lexicon) -> Found | None:
     )
     if comp is None:
         return None
-    # The owner speaks ("the minister's claim"); without one the noun names no speaker.
+    # The owner speaks ("the minister's claim"); without one, the subject of the verb the noun hangs on.
     owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+    if owner is None and tok.dep_ == "dobj":
+        # "The mayor expressed confidence that ...", "she floated the idea that ...": the one who voices it.
+        owner = _subject(tok.head, lex)
+    elif owner is None and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
+        # "The firm said in a statement that ...", "he bristled at the suggestion that ...": the verb's subject.
+        owner = _subject(tok.head.head, lex)
     return [_clause(comp, lex)], owner, tok.idx + len(tok), False
 
 
@@ -825,7 +872,15 @@ def _subject(verb: Token, lex: Lexicon | None = None, quoted: Sequence[tuple[int
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if obj is not None:
                     return obj
-        if t.dep_ in _CLIMB and t.head != t:
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep":
+            # "She answered by calling the plan a fraud": through the preposition to the verb it hangs on.
+            t = t.head.head
+        elif t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
+            # "The union issued a statement saying ...": the one who issued it; "voters saying ...": the voters.
+            if t.head.dep_ != "dobj":
+                return t.head
+            t = t.head.head
+        elif t.dep_ in _CLIMB and t.head != t:
             t = t.head
         else:
             break
