@@ -525,6 +525,11 @@ _NAME_WORDS = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*)?"
 _ROAD_PAIR = re.compile(rf"\b({_NAME_WORDS}) and ({_NAME_WORDS}) (streets|avenues|roads|boulevards|lanes)\b")
 
 
+def _overlaps(start: int, end: int, spans: Sequence[_Site]) -> bool:
+    """Whether the text from ``start`` to ``end`` overlaps any of ``spans``."""
+    return any(x.start < end and start < x.end for x in spans)
+
+
 def _road_pair(m: re.Match[str]) -> list[_Site]:
     """The two roads of "Bourbon and Dauphine streets"."""
     return [_Site(m.start(g), m.end(g), m.group(g), "RD") for g in (1, 2)]
@@ -641,7 +646,7 @@ def _candidates(
                 enclosed.add(text)
     # "fireworks inside Anfield" ... "the bus made its way into Anfield": a "person" one is inside is a site at
     # each mention. (Not so an organisation met "at": "a job at Fiat" ... "Fiat said".)
-    for m in mentions:
+    for m in mentions if enclosed else ():
         text, start = _trim(m.text, m.start)
         if m.label == "PERSON" and text in enclosed and not any(s.start == start for s in sites):
             sites.append(_Site(start, start + len(text), text, "BLDG"))
@@ -707,8 +712,8 @@ def _candidates(
     # "at State and Hubbard streets": both names are roads, whatever spaCy or the gazetteer made of them.
     roads = [site for m in _ROAD_PAIR.finditer(body) for site in _road_pair(m)]
     if roads:
-        cands = [c for c in cands if not any(r.start < c.end and c.start < r.end for r in roads)]
-        sites = [s for s in sites if not any(r.start < s.end and s.start < r.end for r in roads)] + roads
+        cands = [c for c in cands if not _overlaps(c.start, c.end, roads)]
+        sites = [s for s in sites if not _overlaps(s.start, s.end, roads)] + roads
     cands.sort(key=lambda c: (c.start, -c.end))
     out: list[_Candidate] = []
     for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans
@@ -767,7 +772,7 @@ def _in_division(
         entries = [e for e in _readings(gaz, text, key) if _lies_in(e, division) and normalize(e.name) == key]
         if entries:
             added.append(_Candidate(start, end, key, entries))
-        elif division.feature == ADMIN2 and not any(s.start < end and start < s.end for s in sites):
+        elif division.feature == ADMIN2 and not _overlaps(start, end, sites):
             sites.append(_Site(start, end, text, "PPL"))
         else:
             continue
@@ -890,11 +895,14 @@ def resolve_places(
         cands += found
         demonym_focus += _nationalities(gaz, t.mentions)
     # What each reading of a name is worth before context: the best of its mentions (one may carry "Texas").
+    # The first choice reads each mention alone, its own qualifier but not its list.
     base: dict[tuple[str, int], list[float]] = {}
+    chosen: list[Entry] = []
     for c in cands:
-        own = [_prior(e, c) + _qualifier_bonus(e, c) + LIST_KIND_BONUS * (e.feature in c.listed) for e in c.entries]
+        read = [_prior(e, c) + _qualifier_bonus(e, c) for e in c.entries]
+        chosen.append(c.entries[max(range(len(read)), key=read.__getitem__)])
+        own = [r + LIST_KIND_BONUS * (e.feature in c.listed) for r, e in zip(read, c.entries)]
         base[c.sense] = [max(a, b) for a, b in zip(base[c.sense], own)] if c.sense in base else own
-    chosen = [max(c.entries, key=lambda e: _prior(e, c) + _qualifier_bonus(e, c)) for c in cands]
     # Two more rounds: each mention reads the countries and states of the article's other places, as resolved in
     # the last. Other places means other names: a name said five times must not vouch for its own reading.
     for _ in range(2):

@@ -531,12 +531,12 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             return [(lo, hi)], None, end, not raising
         inf = _infinitive(tok) if lemma in lex.infinitive_cues and tok.dep_ != "relcl" else None
         if inf is not None and not raising:
-            return [(inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))], None, end, True
+            return [_reported(inf)], None, end, True
         if raising:
             # What is hedged is the subject's state: "The donors appear to have ties ...", "The plan seems sound".
             subj = next((c for c in tok.lefts if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
             if inf is not None:
-                piece = (inf.left_edge.i, _trim_tail(tok.doc, inf.left_edge.i, inf.right_edge.i))
+                piece = _reported(inf)
                 pieces = [(subj.left_edge.i, subj.right_edge.i), piece] if subj is not None else [piece]
                 return pieces, _hedger(subj), end, False
             state = next((c for c in tok.rights if c.dep_ in ("oprd", "acomp")), None)
@@ -550,13 +550,11 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
             return None
     question = _question(tok) if lemma in _ASKING else None
     if question is not None:
-        lo = question.left_edge.i
-        return [(lo, _trim_tail(tok.doc, lo, question.right_edge.i))], None, end, True
+        return [_reported(question)], None, end, True
     if lemma == "say":
         misread = _misread_clause(tok)
         if misread is not None:
-            lo = misread.left_edge.i
-            return [(lo, _trim_tail(tok.doc, lo, misread.right_edge.i))], None, end, True
+            return [_reported(misread)], None, end, True
     if lemma in lex.cue_verbs and tok.dep_ == "advcl" and tok.head != tok and any(
         c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
     ):
@@ -565,10 +563,7 @@ def _content(tok: Token, lex: Lexicon) -> Found | None:
         # more than a word or two.
         pieces = [(a, b) for a, b in _pieces_without(tok.head, tok) if b - a >= 2]
         if pieces and any(c.dep_ == "nsubj" and c.lower_ != "it" or c.dep_ == "agent" for c in tok.children):
-            a, b = pieces[-1]
-            while b > a and tok.doc[b].is_punct:
-                b -= 1
-            return [*pieces[:-1], (a, b)], None, end, True
+            return _without_final_mark(tok.doc, pieces), None, end, True
     if lemma in lex.cue_verbs and _interjected(tok):
         # "Every Friday, the former aide told the paper, she would ...": a cue set off by commas before the clause
         # it reports, which the parser hangs on that clause as an adverbial one.
@@ -647,12 +642,23 @@ def _found_in(tok: Token, lex: Lexicon) -> Found | None:
     pieces = [(a, b) for a, b in _pieces_without(top, tok) if b > a]
     if not pieces:
         return None
-    a, b = pieces[-1]
-    while b > a and tok.doc[b].is_punct:
-        b -= 1
-    pieces[-1] = (a, b)
+    pieces = _without_final_mark(tok.doc, pieces)
     # A poll is the source of its finding; in a letter or a speech it is the writer or speaker who says it.
     return pieces, obj if where in _FOUND_IN else _subject(head, lex), tok.idx + len(tok), False
+
+
+def _reported(head: Token) -> tuple[int, int]:
+    """The token range of the clause or phrase ``head`` governs, less a closing gloss: what a cue reports."""
+    lo = head.left_edge.i
+    return lo, _trim_tail(head.doc, lo, head.right_edge.i)
+
+
+def _without_final_mark(doc: Doc, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content pieces without the full stop or comma that closes the last: the sentence's mark, not the speaker's."""
+    a, b = pieces[-1]
+    while b > a and doc[b].is_punct:
+        b -= 1
+    return [*pieces[:-1], (a, b)]
 
 
 def _hedger(subj: Token | None) -> Token | None:
