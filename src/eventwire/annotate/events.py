@@ -7,6 +7,7 @@ A trigger (a verb or an event noun) gives a base code; the frames above it in th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -272,26 +273,69 @@ def _range(tok: Token) -> tuple[int, int]:
 
 
 class ActorIndex:
-    """The article's actors by offset, to find those written inside a stretch of the sentence."""
+    """The article's actors by offset, to find those written inside a stretch of the sentence.
+
+    Lookups bisect sorted start offsets and are remembered per stretch, so that coding every trigger of a long
+    text costs the actors near each stretch, not every actor of the text (benchmarks/long_input.py).
+    """
 
     def __init__(self, actors: Sequence[Actor], places: Sequence[Place] = ()) -> None:
         self.actors = sorted(
             (a for a in actors if a.start is not None and a.end is not None), key=lambda a: a.start or 0
         )
+        self._starts = [a.start or 0 for a in self.actors]
+        # The furthest end among the actors up to each position: whether any actor covers an offset, by bisection.
+        self._reach: list[int] = []
+        for a in self.actors:
+            self._reach.append(max(a.end or 0, self._reach[-1] if self._reach else 0))
         # Places stand in for targets the actors layer reads as mere locations ("withdraw inspectors from Iraq").
         self.places = [
             Actor(text=p.text, name=p.name, country=p.country, code=p.country, start=p.start, end=p.end)
             for p in places
             if p.country
         ]
+        # Places keep their own order in answers: search them by start, then put the hits back in that order.
+        self._place_order = sorted(range(len(self.places)), key=lambda i: (self.places[i].start or 0, i))
+        self._place_starts = [self.places[i].start or 0 for i in self._place_order]
+        self._memo: dict[tuple[int, int, int | None, bool], tuple[Actor, ...]] = {}
+
+    def _actors_within(self, start: int, end: int) -> list[Actor]:
+        out = []
+        for i in range(bisect_left(self._starts, start), len(self.actors)):
+            if self._starts[i] > end:
+                break
+            a = self.actors[i]
+            if a.end <= end:  # type: ignore[operator]
+                out.append(a)
+        return out
+
+    def covers(self, offset: int) -> bool:
+        """Whether some actor's words include the character at ``offset``."""
+        # Every actor up to i starts at or before the offset; one of them reaches past it exactly when the furthest does.
+        i = bisect_right(self._starts, offset) - 1
+        return i >= 0 and self._reach[i] > offset
 
     def places_within(self, start: int, end: int) -> tuple[Actor, ...]:
-        return tuple(a for a in self.places if a.start >= start and a.end <= end)  # type: ignore[operator]
+        hits = []
+        for j in range(bisect_left(self._place_starts, start), len(self._place_order)):
+            if self._place_starts[j] > end:
+                break
+            i = self._place_order[j]
+            if self.places[i].end <= end:  # type: ignore[operator]
+                hits.append(i)
+        return tuple(self.places[i] for i in sorted(hits))
 
     def within(self, start: int, end: int, head: Token | None = None, places: bool = False) -> tuple[Actor, ...]:
-        found = [a for a in self.actors if a.start >= start and a.end <= end]  # type: ignore[operator]
+        key = (start, end, head.i if head is not None else None, places)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._within(start, end, head, places)
+        return hit
+
+    def _within(self, start: int, end: int, head: Token | None, places: bool) -> tuple[Actor, ...]:
+        found = self._actors_within(start, end)
         if not found and places:
-            found = [a for a in self.places if a.start >= start and a.end <= end]  # type: ignore[operator]
+            found = list(self.places_within(start, end))
         if len(found) > 1 and any(not _bare(a) for a in found):
             # Bare sector words ("Commander", "people") only when nothing nearby has a country or an IGO code.
             found = [a for a in found if not _bare(a)]
@@ -361,6 +405,32 @@ def _flags(steps: Sequence[Step]) -> tuple[bool, bool, bool, bool, bool]:
     return negated, future, hypo, intent, must
 
 
+class _Sentences:
+    """The sentence of a token (its first character and its text), found by bisection and made once: ``Token.sent``
+    rescans the document for sentence marks and ``Span.text`` joins every token on each call, which makes coding a
+    long sentence of many events quadratic."""
+
+    def __init__(self, doc: Doc | SpacySpan) -> None:
+        self.doc = doc
+        self._sents: list[SpacySpan] | None = None
+        self._starts: list[int] = []
+        self._made: dict[int, tuple[int, str]] = {}
+
+    def of(self, tok: Token) -> tuple[int, str]:
+        if not isinstance(self.doc, Doc):
+            sent = tok.sent  # a span's sentences may reach outside it: ask spaCy
+            return sent.start_char, sent.text
+        if self._sents is None:
+            self._sents = list(self.doc.sents)
+            self._starts = [s.start for s in self._sents]
+        k = bisect_right(self._starts, tok.i) - 1
+        made = self._made.get(k)
+        if made is None:
+            sent = self._sents[k]
+            made = self._made[k] = (sent.start_char, sent.text)
+        return made
+
+
 class EventCoder:
     """Codes the events of one parsed text. Built once per pipeline; ``code`` is pure given its inputs."""
 
@@ -400,14 +470,15 @@ class EventCoder:
                 steps = _climb(tok, lex)
                 steps[0] = Step(tok, None)
                 chains.append((steps, frame.code, 0.7))
+        sentences = _Sentences(doc)
         for steps, code, conf in chains:
-            coded = self._event(steps, code, conf, index, field)
+            coded = self._event(steps, code, conf, index, field, sentences)
             if coded is not None:
                 yield coded
 
     def _licensed(self, tok: Token, steps: list[Step], index: ActorIndex) -> bool:
         """An event noun codes only under a frame ("launched an offensive") or with its own doer ("Israeli raids")."""
-        if tok.dep_ == "compound" and any(a.start <= tok.idx < a.end for a in index.actors):  # type: ignore[operator]
+        if tok.dep_ == "compound" and index.covers(tok.idx):
             return False  # a modifier inside an actor's name is no act: "American aid groups", "peace envoy"
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
         if head.i != tok.i and _base(head, self.lex) is not None:
@@ -416,7 +487,10 @@ class EventCoder:
             return True
         return any(index.within(s, e) for s, e, _ in _agent_spans(tok))
 
-    def _event(self, steps: list[Step], code: str, conf: float, index: ActorIndex, field: str) -> Coded | None:
+    def _event(
+        self, steps: list[Step], code: str, conf: float, index: ActorIndex, field: str,
+        sentences: _Sentences | None = None,
+    ) -> Coded | None:
         lex = self.lex
         negated, future, hypo, intent, must = _flags(steps)
         plover = lex.plover_of(code)
@@ -466,10 +540,10 @@ class EventCoder:
         if not source and not target:
             return None
         trig = steps[kind_top].tok
-        sent = trig.sent
+        sent_start, sent_text = (sentences or _Sentences(trig.doc)).of(trig)
         # The sentence as evidence, without the paragraph break spaCy keeps in its last token.
-        text = sent.text.rstrip()
-        sentence = Span(sent.start_char, sent.start_char + len(text), text, field)
+        text = sent_text.rstrip()
+        sentence = Span(sent_start, sent_start + len(text), text, field)
         event = Event(
             type=final.type,
             mode=final.mode,
@@ -541,45 +615,49 @@ class EventCoder:
     ) -> tuple[Actor, ...]:
         """The one acted upon: objects of the deciding node and those below it, then whoever made the request or
         offer being answered ("rejected North Korea's demand"), then objects of light verbs above."""
-        candidates: list[tuple[int, int, Token]] = []
-        below_agents = [a for i in range(top - 1, -1, -1) for a in _agent_spans(steps[i].tok)]
-        # Whoever made the demand or offer being answered ("rejected North Korea's demand"), or whoever a demand
-        # is made on ("demanded that the United States match"), is written as the agent below the frame.
-        answered = top > 0 and (
-            (steps[top - 1].frame is not None and steps[top - 1].tok.pos_ == "NOUN")
-            or (steps[top].frame is not None and steps[top].frame.kind == "request")  # type: ignore[union-attr]
-        )
-        if must or answered:
-            candidates += below_agents
-        # A demand names whom it is made on ("urged Israel to withdraw from Gaza"); other frames pass on the
-        # target of the act they frame ("threatened to break off relations with Congo over its ties with Israel").
-        top_frame = steps[top].frame
-        request = top_frame is not None and top_frame.kind == "request"
-        order = range(min(top, len(steps) - 1), -1, -1) if request else range(min(top, len(steps) - 1) + 1)
-        for i in order:
-            step = steps[i]
-            # What a carrier verb moves is no target: "dispatched the head of his office to Moscow".
-            frame = step.frame or (_frame(step.tok, self.lex) if i == 0 else None)
-            light = frame is not None and frame.kind in ("light", "aspect")
-            candidates += _patient_spans(step.tok, path, etype, light)
-            if i == 0 and frame is not None and frame.kind in CONVERTING:
-                # A frame coded on its own: its complement still names the target ("threatened to cut off ... to X").
+        # Built lazily: the first candidate naming an actor ends the search, and a long chain of coordinated
+        # clauses would otherwise gather every clause's objects for every trigger.
+        def gather() -> Iterator[tuple[int, int, Token]]:
+            below_agents = [a for i in range(top - 1, -1, -1) for a in _agent_spans(steps[i].tok)]
+            # Whoever made the demand or offer being answered ("rejected North Korea's demand"), or whoever a demand
+            # is made on ("demanded that the United States match"), is written as the agent below the frame.
+            answered = top > 0 and (
+                (steps[top - 1].frame is not None and steps[top - 1].tok.pos_ == "NOUN")
+                or (steps[top].frame is not None and steps[top].frame.kind == "request")  # type: ignore[union-attr]
+            )
+            if must or answered:
+                yield from below_agents
+            # A demand names whom it is made on ("urged Israel to withdraw from Gaza"); other frames pass on the
+            # target of the act they frame ("threatened to break off relations with Congo over its ties with Israel").
+            top_frame = steps[top].frame
+            request = top_frame is not None and top_frame.kind == "request"
+            order = range(min(top, len(steps) - 1), -1, -1) if request else range(min(top, len(steps) - 1) + 1)
+            for i in order:
+                step = steps[i]
+                # What a carrier verb moves is no target: "dispatched the head of his office to Moscow".
+                frame = step.frame or (_frame(step.tok, self.lex) if i == 0 else None)
+                light = frame is not None and frame.kind in ("light", "aspect")
+                yield from _patient_spans(step.tok, path, etype, light)
+                if i == 0 and frame is not None and frame.kind in CONVERTING:
+                    # A frame coded on its own: its complement still names the target ("threatened to cut off ... to X").
+                    for c in step.tok.children:
+                        if c.dep_ in ("xcomp", "ccomp"):
+                            yield from _patient_spans(c, path, etype, False)
+            if not (must or answered):
+                yield from below_agents
+            for i in range(top + 1, len(steps)):
+                step = steps[i]
+                if step.frame is None or step.frame.kind in ("light", "aspect"):
+                    yield from _patient_spans(step.tok, path, etype, True)
+            # Last, the purpose the act serves names whom it is for: "willing to send material to help defend Saudi
+            # Arabia".
+            for step in steps[: top + 1]:
                 for c in step.tok.children:
-                    if c.dep_ in ("xcomp", "ccomp"):
-                        candidates += _patient_spans(c, path, etype, False)
-        if not (must or answered):
-            candidates += below_agents
-        for i in range(top + 1, len(steps)):
-            step = steps[i]
-            if step.frame is None or step.frame.kind in ("light", "aspect"):
-                candidates += _patient_spans(step.tok, path, etype, True)
-        # Last, the purpose the act serves names whom it is for: "willing to send material to help defend Saudi
-        # Arabia".
-        for step in steps[: top + 1]:
-            for c in step.tok.children:
-                if c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
-                    for t in [c, *[x for x in c.children if x.dep_ == "xcomp"]]:
-                        candidates += _patient_spans(t, path, etype, False)
+                    if c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+                        for t in [c, *[x for x in c.children if x.dep_ == "xcomp"]]:
+                            yield from _patient_spans(t, path, etype, False)
+
+        candidates = gather()
         bare: tuple[Actor, ...] = ()
         for start, end, head in candidates:
             if any(s <= start and end <= e for s, e in src):
@@ -648,21 +726,33 @@ def _title_actors(title: str, actors: Sequence[Actor]) -> list[Actor]:
     return out
 
 
-def _in_clause(doc: Doc, start: int, chain: frozenset[int]) -> bool:
+def _in_clause(doc: Doc, start: int, chain: frozenset[int], paths: dict[int, tuple[int, ...]] | None = None) -> bool:
     """Whether a mention belongs to the event's own clause: the first verb above it is one of the event's nodes
-    (so "elections scheduled for December 24" does not date the call made about them)."""
+    (so "elections scheduled for December 24" does not date the call made about them). ``paths`` remembers the
+    walk per mention, which does not depend on the event."""
+    nodes = paths.get(start) if paths is not None else None
+    if nodes is None:
+        nodes = _clause_nodes(doc, start)
+        if paths is not None:
+            paths[start] = nodes
+    return any(i in chain for i in nodes)
+
+
+def _clause_nodes(doc: Doc, start: int) -> tuple[int, ...]:
+    """The tokens above the mention at ``start`` up to the first verb, or up to the root (the root included)."""
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None or not len(tok):
-        return False
+        return ()
     t = tok[0]
+    nodes: list[int] = []
     # Compare indices, not objects: spaCy makes a new Token on every access, so `t.head.i != t.i` never ends at a root.
     while t.head.i != t.i:
         t = t.head
-        if t.i in chain:
-            return True
+        nodes.append(t.i)
         if t.pos_ in ("VERB", "AUX"):
-            return False
-    return t.i in chain
+            return tuple(nodes)
+    nodes.append(t.i)
+    return tuple(nodes)
 
 
 def _sentence_case(title: str, actors: Sequence[Actor]) -> str:
@@ -688,29 +778,63 @@ def _original_text(ev: Event, title: str) -> Event:
     return replace(ev, sentence=fix(ev.sentence), trigger=fix(ev.trigger), mentions=tuple(fix(m) for m in ev.mentions))
 
 
-def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int]) -> Event:
+class _Near:
+    """An article's dates, body places and name mentions by offset: those of one sentence without scanning all of
+    them for every event (the answer keeps each layer's own order)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.dates = [t for t in ctx.layers.get("dates", ()) if isinstance(t, TimeRef)]
+        # Body places only: a caption's offsets index the caption, not the sentence (Place.field).
+        self.places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"]
+        self.names = [(m.start, m.end) for m in ctx.layers.get("entities", ())
+                      if isinstance(m, Mention) and m.label in NAME_LABELS]
+        self._dates = _by_start([t.start for t in self.dates])
+        self._places = _by_start([p.start for p in self.places])
+        self._names = _by_start([a for a, _b in self.names])
+        self._longest_name = max((b - a for a, b in self.names), default=0)
+        self.paths: dict[int, tuple[int, ...]] = {}  # _in_clause's walks, by mention start
+
+    def dates_in(self, s: int, e: int) -> list[TimeRef]:
+        return [self.dates[i] for i in _starting_in(self._dates, s, e) if self.dates[i].end <= e]
+
+    def places_in(self, s: int, e: int) -> list[Place]:
+        return [self.places[i] for i in _starting_in(self._places, s, e) if self.places[i].end <= e]
+
+    def names_near(self, s: int, e: int) -> list[tuple[int, int]]:
+        """Every name that may hold a stretch of [s, e] (a superset: those starting late enough to reach it)."""
+        return [self.names[i] for i in _starting_in(self._names, s - self._longest_name, e)]
+
+
+def _by_start(starts: list[int]) -> tuple[list[int], list[int]]:
+    order = sorted(range(len(starts)), key=lambda i: (starts[i], i))
+    return [starts[i] for i in order], order
+
+
+def _starting_in(index: tuple[list[int], list[int]], s: int, e: int) -> list[int]:
+    """Positions (in the layer's own order) of the items starting in [s, e]."""
+    starts, order = index
+    return sorted(order[bisect_left(starts, s):bisect_right(starts, e)])
+
+
+def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int], near: _Near | None = None) -> Event:
     """The date and place written in the event's clause (else its sentence for the place), else the article's
     publication date."""
+    near = near or _Near(ctx)
     s, e = ev.sentence.start, ev.sentence.end
     date, precision = None, None
-    for t in ctx.layers.get("dates", ()):
+    for t in near.dates_in(s, e):
         # Only a point in time dates an event: "for six weeks" (DURATION) or "every week" (SET) do not.
-        if (isinstance(t, TimeRef) and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()
-                and s <= t.start and t.end <= e and _in_clause(doc, t.start, chain)):
+        if (t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()
+                and s <= t.start and t.end <= e and _in_clause(doc, t.start, chain, near.paths)):
             date, precision = t.value, t.precision
             break
     if date is None and ctx.article.published:
         date, precision = ctx.article.published[:10], "day"
-    # Body places only: a caption's offsets index the caption, not the sentence (Place.field).
-    places = [
-        p for p in ctx.layers.get("places", ())
-        if isinstance(p, Place) and p.field == "text" and s <= p.start and p.end <= e
-    ]
+    places = near.places_in(s, e)
     actors = [(a.start, a.end) for a in ev.source + ev.target if a.start is not None and a.end is not None]
     # A place inside a longer name ("The Washington Post reported") says where things happened only after "in",
     # "at"...: "talks at the Sofia Hilton" were in Sofia.
-    names = [(m.start, m.end) for m in ctx.layers.get("entities", ())
-             if isinstance(m, Mention) and m.label in NAME_LABELS]
+    names = near.names_near(s, e)
 
     def participant(p: Place) -> bool:  # the place is (part of) an actor's words: "Israel", "US envoy"
         return any(a < p.end and p.start < b for a, b in actors) or any(
@@ -719,12 +843,14 @@ def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int])
     # A visit happens where the visitor goes ("a visit by the envoy to Beirut"), a withdrawal where the forces
     # leave ("withdraws from southern Lebanon").
     preps = LOCATIVE_PREPS | MOVEMENT_PREPS.get(ev.mode or ev.type, frozenset())
-    own = [p for p in places if _in_clause(doc, p.start, chain)]
+    def own() -> Iterator[Place]:  # lazily: the first fitting place is usually the first of the clause
+        return (p for p in places if _in_clause(doc, p.start, chain, near.paths))
+
     # Where it happened: a place after "in", "at", "near"... of the event's clause, then one of the clause that is
     # not a participant ("Greece and Bulgaria began negotiating in Sofia" happened in Sofia). A country named as an
     # actor is who acted, not where: with no other place in the clause, the event has none.
-    ranked = [p for p in own if _locative(doc, p.start, preps)] + [p for p in own if not participant(p)]
-    place = ranked[0] if ranked else None
+    place = next((p for p in own() if _locative(doc, p.start, preps)), None) or next(
+        (p for p in own() if not participant(p)), None)
     return replace(ev, date=date, date_precision=precision, place=place)
 
 
@@ -748,8 +874,9 @@ def extract_events(ctx: Context, coder: EventCoder) -> Iterator[Event]:
     actors = list(ctx.layers["actors"]) if "actors" in ctx.layers else _fallback_actors(ctx.layers.get("entities", ()))
     merged: dict[tuple[object, ...], Event] = {}
     places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"]
+    near = _Near(ctx)
     for coded in coder.code(ctx.doc, actors, places=places):
-        ev = _attach_when_where(coded.event, ctx.doc, ctx, coded.chain)
+        ev = _attach_when_where(coded.event, ctx.doc, ctx, coded.chain, near)
         have = merged.get(coded.key)
         if have is None:
             merged[coded.key] = ev

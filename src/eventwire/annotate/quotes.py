@@ -158,7 +158,7 @@ def extract_quotes(
     segments = [s for i, s in enumerate(found) if _is_quotation(doc, text, s, lex, found[i - 1] if i else None)]
     cues: list[Token | None] = [_direct_cue(doc, text, s, lex) for s in segments]
     cues = _share_cues(segments, cues)
-    quoted = [(s.start, s.end) for s in segments]
+    quoted = _Cover([(s.start, s.end) for s in segments])
     used: set[int] = set()
     spans: list[tuple[int, int]] = []
     for seg, cue in zip(segments, cues):
@@ -339,21 +339,50 @@ def _share_cues(segments: list[Segment], cues: list[Token | None]) -> list[Token
         prev, cur = segments[i - 1], segments[i]
         linked = cur.paragraph == prev.paragraph or (cur.continues and prev.runs_on)
         block[i] = block[i - 1] if linked else block[i - 1] + 1
+    # The cued stretches of each block, and the first stretch of each paragraph: looked up, not rescanned per stretch.
+    cued: dict[int, list[int]] = {}
+    first: dict[int, int] = {}
+    for j, seg in enumerate(segments):
+        first.setdefault(seg.paragraph, j)
+        if cues[j] is not None:
+            cued.setdefault(block[j], []).append(j)
     for i, cue in enumerate(cues):
         if cue is not None:
             continue
-        same = [j for j in range(len(segments)) if block[j] == block[i] and cues[j] is not None]
+        same = cued.get(block[i], [])
         if same:
             # Prefer the cue that came before; "“A.” “B,” he said" gives A the cue that follows.
-            earlier = [j for j in same if j < i]
-            out[i] = cues[earlier[-1] if earlier else same[0]]
-        elif i > 0 and segments[i - 1].paragraph == segments[i].paragraph - 1 and _opens_paragraph(segments, i):
+            k = bisect.bisect_left(same, i)
+            out[i] = cues[same[k - 1] if k else same[0]]
+        elif i > 0 and segments[i - 1].paragraph == segments[i].paragraph - 1 and first[segments[i].paragraph] == i:
             out[i] = out[i - 1]
     return out
 
 
-def _opens_paragraph(segments: list[Segment], i: int) -> bool:
-    return all(segments[j].paragraph != segments[i].paragraph for j in range(i))
+class _Cover:
+    """Stretches of the text (quotations): which of them hold an offset, by bisection rather than a scan of all, so
+    that checking every cue of a long article against every quotation does not grow with their product."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _e in self.spans]
+        self._reach: list[int] = []
+        for _s, e in self.spans:
+            self._reach.append(max(e, self._reach[-1]) if self._reach else e)
+
+    def covers(self, at: int) -> bool:
+        i = bisect.bisect_right(self._starts, at) - 1
+        return i >= 0 and self._reach[i] > at
+
+    def holding(self, at: int) -> list[tuple[int, int]]:
+        """The stretches with start <= at < end."""
+        out = []
+        i = bisect.bisect_right(self._starts, at) - 1
+        while i >= 0 and self._reach[i] > at:
+            if self.spans[i][1] > at:
+                out.append(self.spans[i])
+            i -= 1
+        return out
 
 
 # A content: its token ranges (pieces of one content, as around "he said"), the speaker token when the cue names it,
@@ -374,6 +403,7 @@ def _indirect(
     stated aim ("vowed to ..."), verbs whose object is the position taken ("called for a ceasefire"), and headlines
     that give a name and what it said ("Smith: Talks will resume")."""
     starts = sorted(direct)
+    direct_cover = _Cover(direct)
     marked_starts = [m.start for m in marked]
     for tok in doc:
         if tok.i in used or (tok.tag_ not in _CUE_TAGS and tok.lower_ != "in"):
@@ -393,14 +423,14 @@ def _indirect(
         # left out, as it brings far more false quotes than true ones. That holds inside any quoted stretch, also
         # one not taken as a direct quote. A clause that is mostly a quotation already given as direct is not
         # repeated as indirect.
-        if not spans or any(s <= tok.idx < e for s, e in starts) or _quoted_at(tok.idx, marked_starts, marked):
+        if not spans or direct_cover.covers(tok.idx) or _quoted_at(tok.idx, marked_starts, marked):
             continue
         spans[-1] = (spans[-1][0], _close_quote(text, spans[-1][1], marked_starts, marked))
         spans = [(s, _with_closing_mark(text, s, e)) for s, e in spans]
         if _mostly_quoted(spans[0][0], spans[-1][1], starts):
             continue
         if speaker is None and subject_speaks:
-            speaker = _subject(tok, lex, direct)
+            speaker = _subject(tok, lex, direct_cover)
         actor = speakers.of_token(speaker) if speaker is not None else None
         for start, end in spans:
             yield Quote(
@@ -459,6 +489,7 @@ def _headlines(doc: Doc, text: str, speakers: _Speakers, direct: list[tuple[int,
     Headlines, tweets and transcripts write speech this way. The name is a short run of capitalised words that holds
     no verb; a label such as "Update:" or "Q:" is not a name, as it carries no proper noun of two letters or more.
     """
+    cover = _Cover(direct)
     for m in _NAME_COLON.finditer(text):
         colon = m.end() - 1
         head = _tokens(doc, m.start(), colon)
@@ -473,7 +504,7 @@ def _headlines(doc: Doc, text: str, speakers: _Speakers, direct: list[tuple[int,
         start, end = _strip(text, colon + 1, len(text) if line_end < 0 else line_end)
         while end > start and text[end - 1] in ".":
             end -= 1
-        if end - start < 2 or any(s <= colon < e for s, e in direct) or _mostly_quoted(start, end, direct):
+        if end - start < 2 or cover.covers(colon) or _mostly_quoted(start, end, direct):
             continue
         # The name is the last run of proper nouns: "EXCLUSIVE – Roger Stone" is Roger Stone.
         last = max(t.i for t in head if t.tag_ in ("NNP", "NNPS"))
@@ -855,14 +886,14 @@ def _mostly_quoted(start: int, end: int, direct: list[tuple[int, int]]) -> bool:
     return any(min(end, e) - max(start, s) > 0.5 * (end - start) for s, e in direct[max(0, i - 3) : i])
 
 
-def _subject(verb: Token, lex: Lexicon | None = None, quoted: Sequence[tuple[int, int]] = ()) -> Token | None:
+def _subject(verb: Token, lex: Lexicon | None = None, quoted: _Cover | None = None) -> Token | None:
     """The grammatical subject of a cue, climbing from participles and conjoined verbs to the verb they hang on.
 
     A subject inside a quotation the cue is not in is the parser reading the quote as the clause ("... mode,” said
     Leslie Wimes" with "mode" as subject): skipped.
     """
     t = verb
-    outside = [(s, e) for s, e in quoted if not s <= verb.idx < e]
+    quoted = quoted or _Cover(())
     if lex is not None and verb.tag_ == "VBG" and verb.dep_ == "advcl":
         # "X said that A wants B, stressing C": the parser often hangs the participle on the reported clause, but
         # it belongs to the speech verb above that clause.
@@ -872,7 +903,8 @@ def _subject(verb: Token, lex: Lexicon | None = None, quoted: Sequence[tuple[int
                 break
     for _ in range(4):
         for c in t.children:
-            if c.dep_ == "nsubj" and not any(s <= c.idx < e for s, e in outside):
+            # Not inside a quotation that the verb is not in.
+            if c.dep_ == "nsubj" and all(s <= verb.idx < e for s, e in quoted.holding(c.idx)):
                 return c
             if c.dep_ == "agent":  # "it was announced by the ministry"
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -916,8 +948,21 @@ class _Speakers:
         self.mentions = sorted(entities, key=lambda m: m.start)
         self.people = [m for m in self.mentions if m.label == "PERSON"]
         self.groups = [m for m in self.mentions if m.label in ("ORG", "NORP")]
+        # Lookups by offset and by name, made once: a long article has many speakers and many actors.
+        self._actor_starts = [_start(a) for a in self.actors]
+        self._actor_longest = max(((a.end or 0) - _start(a) for a in self.actors), default=0)
+        self._mention_starts = [m.start for m in self.mentions]
+        self._mention_longest = max((m.end - m.start for m in self.mentions), default=0)
+        self._people_starts = [m.start for m in self.people]
+        self._groups_starts = [m.start for m in self.groups]
+        self._by_name: dict[str | None, list[Actor]] = {}
+        for a in self.actors:
+            self._by_name.setdefault(a.name, []).append(a)
+        self._by_last_word: dict[str, list[Mention]] = {}
+        for m in self.people:
+            self._by_last_word.setdefault(m.text.split()[-1] if m.text.split() else "", []).append(m)
 
-    def of_cue(self, cue: Token, quoted: Sequence[tuple[int, int]] = ()) -> Actor | None:
+    def of_cue(self, cue: Token, quoted: _Cover | None = None) -> Actor | None:
         if cue.text[-1:] in _DASHES:
             # "― Steve Quinlan": the name after the dash, to the end of its run of proper nouns.
             j = cue.i + 1
@@ -931,7 +976,7 @@ class _Speakers:
             near = [
                 t
                 for t in self.doc[max(0, cue.i - 3) : cue.i + 4]
-                if t.pos_ in ("PROPN", "PRON") and t != cue and not any(s <= t.idx < e for s, e in quoted)
+                if t.pos_ in ("PROPN", "PRON") and t != cue and not (quoted and quoted.covers(t.idx))
             ]
             near.sort(key=lambda t: abs(t.i - cue.i))
             subj = near[0] if near else None
@@ -947,7 +992,9 @@ class _Speakers:
         name = actor.name if actor is not None and actor.name else self._name(span, head)
         if actor is None and name:
             # The actors stage missed this mention ("Nuland also said") but knows the person it names.
-            actor = next((a for a in reversed(self.actors) if a.name == name and (a.start or 0) < start), None)
+            named = self._by_name.get(name, [])
+            i = bisect.bisect_left([_start(a) for a in named], start)
+            actor = named[i - 1] if i > 0 else None
         if actor is not None:
             return Actor(
                 text=span.text,
@@ -962,7 +1009,9 @@ class _Speakers:
         return Actor(text=span.text, name=name, start=start, end=end)
 
     def _actor_at(self, start: int, end: int, head: Token) -> Actor | None:
-        hits = [a for a in self.actors if a.start < end and start < a.end]  # type: ignore[operator]
+        lo = bisect.bisect_left(self._actor_starts, start - self._actor_longest)
+        hi = bisect.bisect_left(self._actor_starts, end)
+        hits = [a for a in self.actors[lo:hi] if start < a.end]  # type: ignore[operator]
         if not hits:
             return None
         # The actor on the head word ("Naim Qassem" in "Hezbollah leader Naim Qassem"), else the first overlap.
@@ -978,13 +1027,15 @@ class _Speakers:
                 if antecedent.pos_ in ("NOUN", "PROPN"):
                     return self._name(_noun_phrase(antecedent), antecedent)
             if low in _PERSON_PRONOUNS:
-                last = _last_before(self.people, span.start_char)
+                last = _last_before(self.people, span.start_char, self._people_starts)
                 return self._full_name(last) if last else None
             if low in _GROUP_PRONOUNS:
-                last = _last_before(self.groups, span.start_char)
+                last = _last_before(self.groups, span.start_char, self._groups_starts)
                 return last.text if last else None
             return None
-        inside = [m for m in self.mentions if m.start < span.end_char and span.start_char < m.end]
+        lo = bisect.bisect_left(self._mention_starts, span.start_char - self._mention_longest)
+        hi = bisect.bisect_left(self._mention_starts, span.end_char)
+        inside = [m for m in self.mentions[lo:hi] if span.start_char < m.end]
         person = [m for m in inside if m.label == "PERSON"]
         if person:
             return self._full_name(person[-1])
@@ -998,14 +1049,14 @@ class _Speakers:
         if head.pos_ == "PROPN":
             return span.text
         if head.lemma_.lower() in self.lex.org_nouns and not any(t.pos_ == "PROPN" for t in span):
-            last = _last_before(self.groups, span.start_char)
+            last = _last_before(self.groups, span.start_char, self._groups_starts)
             return last.text if last else None
         return None
 
     def _full_name(self, m: Mention) -> str:
         # "Qassem" after "Naim Qassem": the longest earlier name that ends with the same word.
         last = m.text.split()[-1]
-        full = [p.text for p in self.people if p.start <= m.start and p.text.split()[-1] == last]
+        full = [p.text for p in self._by_last_word.get(last, []) if p.start <= m.start]
         return max(full, key=len) if full else m.text
 
 
@@ -1013,8 +1064,8 @@ def _start(a: Actor) -> int:
     return a.start or 0
 
 
-def _last_before(mentions: list[Mention], at: int) -> Mention | None:
-    i = bisect.bisect_left([m.start for m in mentions], at)
+def _last_before(mentions: list[Mention], at: int, starts: list[int] | None = None) -> Mention | None:
+    i = bisect.bisect_left([m.start for m in mentions] if starts is None else starts, at)
     return mentions[i - 1] if i > 0 else None
 
 
