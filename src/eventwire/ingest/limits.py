@@ -18,7 +18,7 @@ COMPONENT = "eventwire_sentence_cap"
 
 # Text with no sentence punctuation for this many characters may hold an over-long run; shorter gaps cannot
 # (a token is at least one character), so most articles are passed through after one regex scan.
-_LONG_RUN = re.compile(r"[^.!?;…\n]{%d}" % MAX_SENTENCE_TOKENS)
+_LONG_RUN = re.compile(rf"[^.!?;…\n]{{{MAX_SENTENCE_TOKENS}}}")
 _ENDS = frozenset(".!?;…")
 
 
