@@ -72,7 +72,7 @@ def _rows(
         if last is None:
             return
         values, start, raw = last
-        if len(raw) < 2 or not _unclosed(raw):
+        if not _unclosed(raw):
             yield from _article(values, header, where, start, on_error, options)
             return
         # The file ended inside a quoted field: report that row, then read its other lines again as rows.
