@@ -169,3 +169,89 @@ def test_ingest_forced_format_overrides_detection(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "data.txt", [{"id": "x", "text": "Forced."}])
     articles, errors = read([str(path)], fmt="jsonl")
     assert [a.id for a in articles] == ["x"] and errors == []
+
+
+# --- hostile records: each costs its own line only (issue 11, section 2) ----------------------------------------
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("[" * 1100 + "]" * 1100, "JSON nested too deeply"),
+        ('{"a":' * 1100 + "1" + "}" * 1100, "JSON nested too deeply"),
+        ('{"text": "x", "n": ' + "9" * 5000 + "}", "JSON number too long (over 4,300 digits)"),
+        ('{"text": "Bad \\ud800 text."}', "'text' is not valid Unicode (lone surrogate U+D800 at position 5)"),
+        ('{"text": "Fine.", "title": "T\\udc00"}', "'title' is not valid Unicode (lone surrogate U+DC00 at position 2)"),
+        ('{"id": "\\ud800", "text": "Fine."}', "'id' is not valid Unicode (lone surrogate U+D800 at position 1)"),
+        ('{"text": "Fine.", "source": "\\udfff"}', "'source' is not valid Unicode (lone surrogate U+DFFF at position 1)"),
+        ('{"text": "a\\u0000b"}', "'text' holds a NUL character at position 2"),
+        ('{"id": true, "text": "Fine."}', "'id' must be a string or number, got bool"),
+    ],
+    ids=["deep-array", "deep-object", "big-int", "surrogate-text", "surrogate-title", "surrogate-id",
+         "surrogate-source", "nul", "bool-id"],
+)
+def test_ingest_jsonl_hostile_record_costs_only_its_line(tmp_path: Path, line: str, problem: str) -> None:
+    path = write_jsonl(tmp_path / "h.jsonl", [{"id": "a", "text": "First."}, line, {"id": "c", "text": "Third."}])
+    articles, errors = read([str(path)])
+    assert [a.id for a in articles] == ["a", "c"]
+    assert errors == [f"{path}:2: {problem}"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_ingest_jsonl_gzip_damage_keeps_the_records_before_it(tmp_path: Path, damage: str) -> None:
+    lines = [json.dumps({"id": f"r{k}", "text": f"Record {k} of the archive."}) for k in range(400)]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
+    cut = len(packed) * 2 // 3
+    data = packed[:cut] if damage == "truncated" else packed[:cut] + b"\x00" * 64 + packed[cut + 64:]
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(data)
+    articles, errors = read([str(path)])
+    # Deflate may decode damaged bytes into garbage lines (each its own error) before the check fails at the end.
+    assert "compressed data is truncated or corrupt" in errors[-1]
+    good = [a.id for a in articles if a.text.startswith("Record")]
+    assert 0 < len(good) < 400 and good[: cut // 10] == [f"r{k}" for k in range(cut // 10)]
+    if damage == "truncated":
+        assert len(errors) == 1 and errors[0].startswith(f"{path}:{len(articles) + 1}:")
+
+
+@pytest.mark.parametrize(
+    ("content", "fmt", "ids", "expected"),
+    [
+        (b'id,text\n1,First.\n2,"Caf\xe9 row."\n3,Third.\n', "auto", ["1", "3"],
+         ["{p}:3: not UTF-8 text (byte 0xe9 in column 'text'); row skipped"]),
+        (b'id,text\n1,First.\n2,"Two\nlines \xff here."\n3,Third.\n', "auto", ["1", "3"],
+         ["{p}:4: not UTF-8 text (byte 0xff in column 'text'); row skipped"]),
+        (b"id,text\n1,First.\n2,A \x00 byte.\n3,Third.\n", "csv", ["1", "3"],
+         ["{p}:3: 'text' holds a NUL character at position 3"]),
+        (b"id,text\n1,First.\n2,A \x00 byte.\n3,Third.\n", "auto", ["1", "3"],
+         ["{p}:3: 'text' holds a NUL character at position 3"]),
+        (b'id,text\n1,First.\n2,"never closed\n3,Third.\n4,Fourth.\n', "auto", ["1", "3", "4"],
+         ["{p}:3: unclosed quote: the quoted field opened on this line never ends"]),
+        (b'id,text\n1,First.\n2,"never closed\n', "auto", ["1"],
+         ["{p}:3: unclosed quote: the quoted field opened on this line never ends"]),
+        (b'id,text\r\n1,"a ""quoted"" word."\r\n2,"two\r\nlines."\r\n3,5" screen.\r\n', "auto", ["1", "2", "3"], []),
+    ],
+    ids=["not-utf8", "not-utf8-second-line", "nul-format-csv", "nul-auto", "unclosed-mid", "unclosed-last",
+         "valid-quotes"],
+)
+def test_ingest_csv_bad_row_costs_only_that_row(
+    tmp_path: Path, content: bytes, fmt: str, ids: list[str], expected: list[str]
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(content)
+    articles, errors = read([str(path)], fmt=fmt)
+    assert [a.id for a in articles] == ids
+    assert errors == [e.format(p=path) for e in expected]
+
+
+def test_ingest_sentence_cap_cuts_runs_without_punctuation(nlp) -> None:  # type: ignore[no-untyped-def]
+    from eventwire.ingest.limits import MAX_SENTENCE_TOKENS, add_sentence_cap
+
+    add_sentence_cap(nlp)
+    add_sentence_cap(nlp)  # once only
+    assert nlp.pipe_names.count("eventwire_sentence_cap") == 1
+    long_run = "the army attacked rebels in town and " * 100
+    doc = nlp(long_run + "then left. Talks resumed on Monday.")
+    assert doc.text == long_run + "then left. Talks resumed on Monday."
+    assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
+    assert [s.text for s in nlp("Talks resumed on Monday. The envoy left.").sents] == [
+        "Talks resumed on Monday.", "The envoy left."]

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from .annotate import DEFAULT_STAGES, REGISTRY, Context, StageFn, StageSpec, load_builtin_stages
 from .errors import ModelError, UsageError
+from .ingest.limits import add_sentence_cap
 from .records import LAYERS, Article, Document
 
 # The pipeline we default to, then the name under which the same model is published on PyPI as a plain package.
@@ -69,6 +70,7 @@ class Pipeline:
         nlp: Language | None = None,
     ) -> None:
         self.nlp = nlp if nlp is not None else load_model(model)
+        add_sentence_cap(self.nlp)  # no sentence longer than the stated cap reaches a stage (ingest/limits.py)
         self.batch_size = batch_size
         self.stages: list[tuple[StageSpec, StageFn]] = [(s, s.factory(self.nlp)) for s in resolve_stages(stages)]
         self._infer_published = _publication_inferrer()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,8 @@ def sniff(head: bytes) -> str:
 
 
 def is_binary(head: bytes) -> bool:
-    return b"\x00" in head
+    """Binary files are full of NUL bytes; a text file with a stray one is still text (the reader deals with it)."""
+    return head.count(b"\x00") > max(2, len(head) // 200)
 
 
 def readable_name(path: Path) -> bool:
@@ -148,13 +150,13 @@ def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions 
                 continue
             if fmt == "auto":
                 fmt = (format_for(Path(path)) if path != STDIN else None) or sniff(head)
-            if is_binary(head):
+            if is_binary(head) and options.fmt == "auto":
                 on_error(InputError(where, "binary file, not text (use --format to force a reader)"))
                 continue
             yield from reader(fmt)(stream, where, on_error, options)
         except InputError as exc:
             on_error(exc)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             on_error(InputError(where, f"read failed ({exc})"))
         finally:
             if path != STDIN:

@@ -40,6 +40,8 @@ _WINDOW = 12
 # Lines of up to this many words without closing punctuation are labels, counters or buttons, not prose.
 _SHORT_WORDS = 3
 _MAX_HEADLINE_WORDS = 30
+# A line ending in a full stop is read as a headline only when this short (body sentences are longer).
+_MAX_DOTTED_WORDS = 16
 
 # Closing quotes and brackets that may follow the full stop of a sentence.
 _CLOSERS = "\"'”’»)]"
@@ -85,7 +87,11 @@ _STRAIGHT_QUOTES = str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\
 _STAMP_SEP = re.compile(r"\s*[,|:/–—]\s*|\s+-\s+")
 _RULE = re.compile(r"^[-=*_~#•·—–]{3,}$")
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b")
-_BYLINE = re.compile(r"^(?i:by)\s+[\w'’.-]+(?:\s+\S+){0,7}$")
+_BYLINE = re.compile(rf"^(?i:{_alternatives(_FURNITURE['byline_openers'])})\s*:?\s+[\w'’.-]+(?:\s+\S+){{0,7}}$")
+_CHROME = re.compile(rf"(?i)(?<!\w)(?:{_alternatives(_FURNITURE['chrome_phrases'])})(?!\w)")
+_OPENING_QUOTES = "\"'“‘«„"
+# "Jane Roe | The Example Herald": short capitalised segments between bars, no sentence among them.
+_BAR = re.compile(r"\s+[|•·]\s+")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:>|›|»|\||/|•)\s+")
 
 _MONTHS = {
@@ -148,6 +154,7 @@ class _Line:
     ui: bool
     furniture: bool
     headline: bool
+    dotted: bool  # shaped like a headline but for a closing full stop: a headline only on other evidence
     caption: Caption | None
     rule: bool
 
@@ -235,6 +242,7 @@ def _lines(text: str) -> list[_Line]:
                 ui=ui,
                 furniture=ui or not sentence and len(_words(stripped)) <= _SHORT_WORDS,
                 headline=caption is None and not ui and not _IMAGE_LABEL.match(stripped) and _headline_like(stripped),
+                dotted=caption is None and not ui and not _IMAGE_LABEL.match(stripped) and _dotted_headline(stripped),
                 caption=caption,
                 rule=_RULE.match(stripped) is not None,
             )
@@ -297,6 +305,8 @@ def _is_ui(text: str) -> bool:
         # A credit standing alone on its line, parted from its caption.
         return True
     words = _words(text)
+    if len(words) <= 30 and text[0] not in _OPENING_QUOTES and _CHROME.search(text):
+        return True
     if _is_sentence(text) and not text.endswith(":"):
         # Prose is kept unless it is a bare button label such as "Read more."
         return len(words) <= 2 and _only_ui(words)
@@ -305,7 +315,18 @@ def _is_ui(text: str) -> bool:
     if _BYLINE.match(text) or _LIST_INTRO.match(text):
         return True
     parts = _BREADCRUMB_SEP.split(text)
-    return len(parts) >= 3 and all(len(_words(p)) <= 3 for p in parts)
+    if len(parts) >= 3 and all(len(_words(p)) <= 3 for p in parts):
+        return True
+    return _bar_byline(text)
+
+
+def _bar_byline(text: str) -> bool:
+    named = _BAR.split(text)
+    return len(named) == 2 and all(1 <= len(_words(p)) <= 3 and _capitalised(p) for p in named)
+
+
+def _capitalised(text: str) -> bool:
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in _words(text) if w[0].isalpha())
 
 
 def _only_ui(words: Sequence[str]) -> bool:
@@ -414,6 +435,14 @@ def _headline_like(text: str) -> bool:
     return bool(first) and not first.islower()
 
 
+def _dotted_headline(text: str) -> bool:
+    """A headline that ends in a full stop ("Rock star sued by ex-girlfriend.") has the shape of one otherwise."""
+    core = text.rstrip(_CLOSERS + " ")
+    if not core.endswith(".") or core.endswith(("..", "…")) or len(_words(text)) > _MAX_DOTTED_WORDS:
+        return False
+    return _headline_like(core[:-1] + text[len(core):])
+
+
 def _title_case(text: str) -> bool:
     """Every word but the small ones capitalised, as in most English headlines and almost no sentence."""
     content = [w for w in _words(text) if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
@@ -450,13 +479,25 @@ def _starts_article(
 ) -> str | None:
     """Return "new" when line i is the headline of a new article, "retitle" when it replaces a kicker taken for one."""
     line = lines[i]
-    if not line.headline or draft.title_key == line.key:
+    if not (line.headline or line.dotted) or draft.title_key == line.key:
         return None
     short = len(_words(line.text)) <= _SHORT_WORDS
     # A short line ("Sudan talks resume") heads a story only when prose or a photo follows it at once; otherwise it
     # is a label such as "Middle East".
     after = _next_content(lines, i)
     opens_story = after is not None and (lines[after].caption is not None or lines[after].sentence)
+    score = _headline_score(lines, i, draft, gap, eff_gap, last_content)
+    if line.dotted:
+        # A full stop makes a line read as prose: it heads an article only on strong evidence, and only when body
+        # text follows (else the sentence would be lost as a title).
+        if after is None:
+            return None
+        if draft.paragraphs and draft.in_list and not (after is not None and lines[after].sentence):
+            return None
+        if draft.paragraphs and not (_break_above(lines, i, gap, eff_gap, last_content) or _reprinted_soon(lines, i)):
+            # Inside a run of prose, a short sentence followed by a stray byline is still body text.
+            return None
+        return "new" if not (draft.title and not draft.paragraphs) and score >= _HEADLINE_THRESHOLD else None
     if draft.empty:
         return None if short and not line.repeated and not opens_story else "new"
     if not draft.paragraphs:
@@ -473,11 +514,66 @@ def _starts_article(
     nxt = _next_content(lines, i)
     if nxt is not None and (lines[nxt].caption is not None or _IMAGE_SOURCE.match(lines[nxt].text)):
         return "new"
-    if draft.in_list or line.text[-1] in "?!" or not _title_case(line.text):
-        return None
-    # A Title Case line between two stretches of prose: a headline printed once, in a dump without wide gaps.
-    prev_is_prose = last_content >= 0 and lines[last_content].sentence
-    return "new" if prev_is_prose and nxt is not None and lines[nxt].sentence else None
+    if draft.in_list:
+        # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose.
+        return "new" if nxt is not None and lines[nxt].sentence and score >= _HEADLINE_THRESHOLD else None
+    return "new" if score >= _HEADLINE_THRESHOLD else None
+
+
+# Evidence for "this line is a headline", summed; a line needs _HEADLINE_THRESHOLD. Weights were set on the
+# generated dumps of seed 1 (benchmarks/dump_corpus.py) and are reported on other seeds.
+_HEADLINE_THRESHOLD = 3.5
+_W_SHORT, _W_MEDIUM, _W_LONG = 1.0, 0.5, -1.0  # up to 12 words, up to 20, more
+_W_OPEN_END, _W_FULL_STOP = 1.0, -1.0  # no closing punctuation (or ? !), a closing full stop
+_W_TITLE_CASE = 1.5
+_W_REPRINTED = 3.0  # printed again within the window, before the body
+_W_TIGHT_FOLLOW = 3.0  # a byline, timestamp, caption or photo credit right below
+_W_PROSE_FOLLOWS, _W_LONGER_PROSE_FOLLOWS, _W_NOTHING_FOLLOWS = 0.5, 1.0, -2.0
+_W_WIDE_GAP = 2.5  # more blank lines above than between paragraphs, a drawn rule, or the start of the file
+_W_FURNITURE_ABOVE = 1.0  # page furniture between the last prose and this line (the end of the previous page)
+
+
+def _headline_score(
+    lines: Sequence[_Line], i: int, draft: _Draft, gap: int, eff_gap: int, last_content: int
+) -> float:
+    """How much the line and what stands around it look like a headline: length, casing, closing punctuation,
+    repetition, what follows and what comes before."""
+    line = lines[i]
+    n = len(_words(line.text))
+    score = _W_SHORT if n <= 12 else _W_MEDIUM if n <= 20 else _W_LONG
+    score += _W_FULL_STOP if line.dotted else _W_OPEN_END
+    score += _W_TITLE_CASE if _title_case(line.text) else 0.0
+    score += _W_REPRINTED if _reprinted_soon(lines, i) else 0.0
+    score += _W_TIGHT_FOLLOW if _tight_follow(lines, i) else 0.0
+    after = _next_content(lines, i)
+    if after is None:
+        score += _W_NOTHING_FOLLOWS
+    elif lines[after].sentence and lines[after].caption is None:
+        longer = len(_words(lines[after].text)) >= 2 * n
+        score += _W_LONGER_PROSE_FOLLOWS if longer else _W_PROSE_FOLLOWS
+    if eff_gap > gap or draft.empty and last_content < 0:
+        score += _W_WIDE_GAP
+    elif _break_above(lines, i, gap, eff_gap, last_content):
+        score += _W_FURNITURE_ABOVE
+    return score
+
+
+def _break_above(lines: Sequence[_Line], i: int, gap: int, eff_gap: int, last_content: int) -> bool:
+    """Something parts the line from the prose above: a wide gap, a rule, or page furniture."""
+    return eff_gap > gap or (last_content < i - 1 and any(lines[j].furniture for j in range(last_content + 1, i)))
+
+
+def _tight_follow(lines: Sequence[_Line], i: int) -> bool:
+    """A byline, timestamp, caption or photo label just below the line (past share bars and counters at most)."""
+    for j in range(i + 1, min(len(lines), i + 4)):
+        nxt = lines[j]
+        if nxt.caption is not None or _IMAGE_LABEL.match(nxt.text) or _BYLINE.match(nxt.text):
+            return True
+        if _is_timestamp(nxt.text) or _bar_byline(nxt.text):
+            return True
+        if not nxt.furniture:
+            return False
+    return False
 
 
 def _absorb(draft: _Draft, lines: Sequence[_Line], i: int, gap: int) -> None:

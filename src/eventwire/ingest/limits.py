@@ -1,0 +1,53 @@
+"""The stated caps on what one article may hold, applied before parsing instead of crashed on.
+
+An article is at most ``--max-chars`` characters (readers refuse longer ones with an error naming the record). A
+"sentence" is at most MAX_SENTENCE_TOKENS tokens: a longer run without sentence punctuation (a list, a table pasted
+as text, a scrape without full stops) is cut into sentences of that size before the parser sees it, so that no stage
+meets one sentence of unbounded length. The text itself is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MAX_SENTENCE_TOKENS = 200
+COMPONENT = "eventwire_sentence_cap"
+
+# Text with no sentence punctuation for this many characters may hold an over-long run; shorter gaps cannot
+# (a token is at least one character), so most articles are passed through after one regex scan.
+_LONG_RUN = re.compile(rf"[^.!?;…\n]{{{MAX_SENTENCE_TOKENS}}}")
+_ENDS = frozenset(".!?;…")
+
+
+def cap_sentences(doc: Doc) -> Doc:
+    """Start a new sentence after MAX_SENTENCE_TOKENS tokens without sentence punctuation or a line break."""
+    if not _LONG_RUN.search(doc.text):
+        return doc
+    run = 0
+    for token in doc:
+        if run >= MAX_SENTENCE_TOKENS:
+            token.is_sent_start = True
+            run = 0
+        run += 1
+        if token.text in _ENDS or token.text[-1:] in _ENDS or "\n" in token.whitespace_ or token.is_space:
+            run = 0
+    return doc
+
+
+@Language.component(COMPONENT)
+def _component(doc: Doc) -> Doc:
+    return cap_sentences(doc)
+
+
+def add_sentence_cap(nlp: Language) -> None:
+    """Put the cap in front of the parser (or of whatever sets sentences), once."""
+    if COMPONENT in nlp.pipe_names:
+        return
+    before = next((n for n in ("parser", "senter", "sentencizer") if n in nlp.pipe_names), None)
+    if before:
+        nlp.add_pipe(COMPONENT, before=before)
+    else:
+        nlp.add_pipe(COMPONENT, first=True)
