@@ -37,6 +37,8 @@ class Pattern:
     pre: tuple[frozenset[str], ...]
     post: tuple[frozenset[str], ...]
     code: str
+    # Position in its block of the dictionary: of two matching patterns of the same size, the earlier one wins.
+    rank: int = 0
 
     @property
     def size(self) -> int:
@@ -81,7 +83,8 @@ class Lexicon:
         return self.combine.get((kind, "*"))
 
     def cameo_code(self, lemma: str, words: set[str], subject_words: set[str]) -> tuple[str | None, int]:
-        """The PETRARCH reading of a verb: its most specific matching pattern."""
+        """The PETRARCH reading of a verb: its most specific matching pattern; of equally specific ones, the one
+        written first in the dictionary (never the order a set of words happens to iterate in)."""
         name = self.cameo_verbs.get(lemma)
         if name is None:
             return None, 0
@@ -89,7 +92,7 @@ class Lexicon:
         best: Pattern | None = None
         for anchor in words | {""}:
             for pat in block.index.get(anchor, ()):
-                if best is not None and pat.size <= best.size:
+                if best is not None and (pat.size, -pat.rank) <= (best.size, -best.rank):
                     continue
                 if all(slot & words for slot in pat.post) and all(slot & subject_words for slot in pat.pre):
                     best = pat
@@ -140,9 +143,12 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     blocks: dict[str, Block] = {}
     for name, spec in raw["blocks"].items():
         index: dict[str, list[Pattern]] = {}
-        for p in spec["patterns"]:
+        for rank, p in enumerate(spec["patterns"]):
             pat = Pattern(
-                pre=tuple(frozenset(s) for s in p["pre"]), post=tuple(frozenset(s) for s in p["post"]), code=p["code"]
+                pre=tuple(frozenset(s) for s in p["pre"]),
+                post=tuple(frozenset(s) for s in p["post"]),
+                code=p["code"],
+                rank=rank,
             )
             anchors = sorted(pat.post[0]) if pat.post else [""]
             for a in anchors:
