@@ -113,3 +113,16 @@ def test_conll_prf_exact_span_and_label() -> None:
     assert m["PER_recall"] == 0.0 and m["LOC_precision"] == 0.0
     assert m["precision"] == pytest.approx(1 / 3) and m["recall"] == 0.5
     assert m["f1"] == pytest.approx(0.4)
+
+
+def test_conll_eval_ruler_beats_bare_model_on_written_fixture() -> None:
+    """The fixture (tests/fixtures/entities.conll, written for eventwire) has shouted headlines, titles before names
+    and a club named after its city: the merged layer must beat the bare model there, per label and overall."""
+    from eventwire.evaluate import load_evaluators
+
+    fixture = Path(__file__).parent / "fixtures" / "entities.conll"
+    report = load_evaluators()["conll"].run(fixture)
+    bare = report.details["baseline"]
+    assert report.size == 12
+    assert report.metrics["f1"] >= bare["f1"] + 0.05
+    assert report.metrics["PER_f1"] >= bare["PER_f1"] and report.metrics["LOC_f1"] >= bare["LOC_f1"]

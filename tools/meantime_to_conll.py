@@ -1,10 +1,13 @@
 """Write the named-entity mentions of NewsReader MEANTIME (CAT XML) as a CoNLL-2003 column file.
 
-Usage: python tools/meantime_to_conll.py MEANTIME_DIR OUT.conll
+Usage: python tools/meantime_to_conll.py MEANTIME_DIR OUT.conll [--caps-headlines]
+With --caps-headlines each article's first sentence (its headline) is written in capitals, as CoNLL-2003's Reuters
+headlines are, to measure how the entities layer reads shouted headlines.
 Only named mentions (syntactic_type NAM) with a typed entity behind them are written, typed as CoNLL reads them:
-PER, ORG, LOC as such; PRO (products), FIN (financial) and MIX as MISC. MEANTIME annotates only the first sentences
-of each article, so a document is written up to its last sentence that holds any annotation. Of nested named mentions
-the innermost are kept. The output is for measuring only: it is never committed (the corpus is not ours).
+PER, ORG, LOC as such; PRO (products), FIN (financial) and MIX as MISC. MEANTIME marks only the entities that take
+part in the events it annotates, so many names in a sentence are not marked: only sentences with at least one marked
+named mention are written, and precision stays an underestimate for every system. Of nested named mentions the
+innermost are kept. The output is for measuring only: it is never committed (the corpus is not ours).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "PRO": "MISC", "FIN": "MISC", "MIX": "MISC"}
 
 
-def convert(path: Path) -> list[str]:
+def convert(path: Path, caps_headlines: bool = False) -> list[str]:
     root = ET.parse(path).getroot()
     tokens = [(int(t.get("sentence", "0")), int(t.get("t_id", "0")), t.text or "") for t in root.iter("token")]
     markables = root.find("Markables")
@@ -31,8 +34,6 @@ def convert(path: Path) -> list[str]:
             for src in rel.iter("source"):
                 refers[src.get("m_id")] = kind
     sentence_of = {tid: s for s, tid, _w in tokens}
-    last = max((sentence_of.get(int(a.get("t_id", "0")), -1) for m in markables for a in m.iter("token_anchor")),
-               default=-1)
     spans: list[tuple[int, int, str]] = []
     for m in markables.iter("ENTITY_MENTION"):
         kind = refers.get(m.get("m_id"))
@@ -47,20 +48,26 @@ def convert(path: Path) -> list[str]:
             continue
         for i in range(first, final + 1):
             tags[i] = ("B-" if i == first else "I-") + kind
+    marked = {sentence_of.get(i) for i in tags}
     lines = ["-DOCSTART- -X- -X- O", ""]
     current = None
     for sentence, tid, word in tokens:
-        if sentence > last or not word.strip():
+        if sentence not in marked or not word.strip():
             continue
         if current is not None and sentence != current:
             lines.append("")
         current = sentence
-        lines.append(f"{word.replace(' ', '_')} _ _ {tags.get(tid, 'O')}")
+        text = word.replace(" ", "_")
+        if caps_headlines and sentence == tokens[0][0]:
+            text = text.upper()
+        lines.append(f"{text} _ _ {tags.get(tid, 'O')}")
     lines.append("")
     return lines
 
 
 def main(argv: list[str]) -> int:
+    caps = "--caps-headlines" in argv
+    argv = [a for a in argv if a != "--caps-headlines"]
     if len(argv) != 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
@@ -71,7 +78,7 @@ def main(argv: list[str]) -> int:
         return 1
     lines: list[str] = []
     for f in files:
-        lines += convert(f)
+        lines += convert(f, caps)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
