@@ -70,6 +70,8 @@ def test_cli_process_bad_input_reports_and_goes_on(runner: CliRunner, jsonl: Pat
         (["articles", "--db", "missing.db"],
          "Error: --db missing.db: no such database (create it with `eventwire ingest PATH --db missing.db`)\n", 1),
         (["eval", "nothing", "--gold", "."], "Error: eval: unknown scorer 'nothing'", 2),
+        (["eval", "geo", "--gold", ".", "--half", "tune"],
+         "Error: --half: scorer 'geo' does not split its gold into halves\n", 2),
     ],
 )
 def test_cli_user_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -83,7 +85,7 @@ def test_cli_user_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeyp
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("scorer", ["geo", "timex", "quotes", "plover", "html"])
+@pytest.mark.parametrize("scorer", ["geo", "timex", "quotes", "plover", "html", "conll"])
 def test_cli_eval_with_a_file_that_is_no_gold_is_one_line(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scorer: str
 ) -> None:

@@ -322,9 +322,11 @@ def dedup(db: str, quiet: bool) -> None:
 @click.argument("name")
 @click.option("--gold", required=True, type=click.Path(exists=True), help="Path to the gold data set.")
 @click.option("--model", default=None, metavar="NAME_OR_PATH", help="spaCy pipeline to evaluate with.")
+@click.option("--half", default=None, type=click.Choice(["tune", "check", "all"]),
+              help="Score one fixed half of the gold (by a hash of the record id): read errors on tune, gate on check.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @user_errors
-def evaluate(name: str, gold: str, model: str | None, as_json: bool) -> None:
+def evaluate(name: str, gold: str, model: str | None, half: str | None, as_json: bool) -> None:
     """Score an extractor against external gold data: NAME is one of the installed scorers."""
     from .evaluate import load_evaluators
 
@@ -332,7 +334,10 @@ def evaluate(name: str, gold: str, model: str | None, as_json: bool) -> None:
     if name not in evaluators:
         known = ", ".join(sorted(evaluators)) or "none installed"
         _fail(f"eval: unknown scorer {name!r} (known: {known})", 2)
-    report = evaluators[name].run(Path(gold), model=model)
+    if half and not evaluators[name].halves:
+        _fail(f"--half: scorer {name!r} does not split its gold into halves", 2)
+    options = {"half": half} if half else {}
+    report = evaluators[name].run(Path(gold), model=model, **options)
     if as_json:
         click.echo(json.dumps({"name": report.name, "dataset": report.dataset, "size": report.size,
                                "metrics": report.metrics, "details": report.details}, ensure_ascii=False, indent=2))

@@ -37,6 +37,8 @@ class Pattern:
     pre: tuple[frozenset[str], ...]
     post: tuple[frozenset[str], ...]
     code: str
+    # Position in its block of the dictionary: of two matching patterns of the same size, the earlier one wins.
+    rank: int = 0
 
     @property
     def size(self) -> int:
@@ -52,6 +54,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Sense:
+    """One sense of an ambiguous event word (senses.tsv): the words that show it, where, and its code (None: no
+    political event in that sense)."""
+
+    role: str  # object | subject | modifier | context
+    cues: frozenset[str]
+    code: str | None
+
+
+@dataclass(frozen=True)
 class Lexicon:
     verbs: dict[str, str]
     verb_objects: dict[str, tuple[tuple[frozenset[str], str], ...]]
@@ -63,6 +75,9 @@ class Lexicon:
     cameo_verbs: dict[str, str]
     cameo_verb_codes: dict[str, str]
     blocks: dict[str, Block]
+    senses: dict[tuple[str, str], tuple[Sense, ...]] = field(default_factory=dict)
+    # Doers that cannot act (natural.tsv): events they "do" are no political events.
+    natural: frozenset[str] = frozenset()
 
     def plover_of(self, code: str | None) -> Plover | None:
         """The PLOVER reading of a CAMEO code: the code itself, else its nearest listed parent ("0256" -> "025")."""
@@ -81,7 +96,8 @@ class Lexicon:
         return self.combine.get((kind, "*"))
 
     def cameo_code(self, lemma: str, words: set[str], subject_words: set[str]) -> tuple[str | None, int]:
-        """The PETRARCH reading of a verb: its most specific matching pattern."""
+        """The PETRARCH reading of a verb: its most specific matching pattern; of equally specific ones, the one
+        written first in the dictionary (never the order a set of words happens to iterate in)."""
         name = self.cameo_verbs.get(lemma)
         if name is None:
             return None, 0
@@ -89,7 +105,7 @@ class Lexicon:
         best: Pattern | None = None
         for anchor in words | {""}:
             for pat in block.index.get(anchor, ()):
-                if best is not None and pat.size <= best.size:
+                if best is not None and (pat.size, -pat.rank) <= (best.size, -best.rank):
                     continue
                 if all(slot & words for slot in pat.post) and all(slot & subject_words for slot in pat.pre):
                     best = pat
@@ -136,13 +152,24 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         else:
             verbs[r[0]] = r[1]
     nouns = {r[0]: r[1] for r in _rows(folder / "nouns.tsv")}
+    domains = {r[0]: frozenset(r[1].split("|")) for r in _rows(folder / "domains.tsv")}
+    senses: dict[tuple[str, str], list[Sense]] = {}
+    for r in _rows(folder / "senses.tsv"):
+        cues: set[str] = set()
+        for cue in r[3].split("|"):
+            cues |= domains[cue[1:]] if cue.startswith("@") else {cue}
+        senses.setdefault((r[0], r[1]), []).append(Sense(r[2], frozenset(cues), None if r[4] == "-" else r[4]))
+    natural = frozenset(r[0] for r in _rows(folder / "natural.tsv"))
     raw = json.loads((folder / "cameo_verbs.json").read_text(encoding="utf-8"))
     blocks: dict[str, Block] = {}
     for name, spec in raw["blocks"].items():
         index: dict[str, list[Pattern]] = {}
-        for p in spec["patterns"]:
+        for rank, p in enumerate(spec["patterns"]):
             pat = Pattern(
-                pre=tuple(frozenset(s) for s in p["pre"]), post=tuple(frozenset(s) for s in p["post"]), code=p["code"]
+                pre=tuple(frozenset(s) for s in p["pre"]),
+                post=tuple(frozenset(s) for s in p["post"]),
+                code=p["code"],
+                rank=rank,
             )
             anchors = sorted(pat.post[0]) if pat.post else [""]
             for a in anchors:
@@ -159,6 +186,8 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         cameo_verbs=raw["verbs"],
         cameo_verb_codes=raw["verb_codes"],
         blocks=blocks,
+        senses={k: tuple(v) for k, v in senses.items()},
+        natural=natural,
     )
 
 

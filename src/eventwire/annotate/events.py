@@ -17,7 +17,8 @@ from spacy.tokens import Span as SpacySpan
 
 from ..records import Actor, Event, Mention, Place, Span, TimeRef
 from . import Context, StageFn, register_stage
-from .event_patterns import CONFLICT_TYPES, Frame, Lexicon, load_lexicon, quad_class
+from .event_patterns import CONFLICT_TYPES, Frame, Lexicon, Plover, load_lexicon, quad_class
+from .event_senses import natural_doer, sense
 
 # Frame kinds that decide the type of the event (the others only pass it through or set flags).
 CONVERTING = frozenset({"request", "reject", "agree", "threaten", "stop", "intent", "hope"})
@@ -49,6 +50,12 @@ NAME_LABELS = frozenset({"ORG", "EVENT", "WORK_OF_ART", "PRODUCT"})
 MOVEMENT_PREPS = {"visit": frozenset({"to"}), "RETREAT": frozenset({"from"}), "withdraw": frozenset({"from"})}
 OWN_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC"})
+# A verb in a noun's place is a thing, not an act: "the wounded", "the detained" (spaCy may still tag it VERB).
+NOMINAL_DEPS = frozenset({"amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj"})
+VERBAL_COOPERATION = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE"})
+# Confidence by where the code came from: our own lexicons, a frame's own default, a converted PETRARCH pattern
+# (with words matched, or none).
+OWN, FRAME_DEFAULT, PATTERN, PATTERN_BARE = 0.9, 0.7, 0.8, 0.6
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ def _frame(tok: Token, lex: Lexicon) -> Frame | None:
 
 
 def _noun_code(tok: Token, lex: Lexicon) -> str | None:
+    decided, code = sense(tok, tok.lemma_.lower(), "NOUN", lex)
+    if decided:
+        return code
     if tok.lemma_.lower() == "state":
         # "state of emergency", "state of siege": the event is the noun after "of".
         for prep in tok.children:
@@ -117,6 +127,10 @@ def _noun_code(tok: Token, lex: Lexicon) -> str | None:
 
 def _verb_code(tok: Token, lex: Lexicon) -> tuple[str | None, float]:
     keys = _keys(tok)
+    for k in keys:
+        decided, code = sense(tok, k, "VERB", lex)
+        if decided:
+            return code, OWN
     patterns = next((lex.verb_objects[k] for k in keys if k in lex.verb_objects), None)
     if patterns:
         # What is withdrawn or sent decides the act: troops (MOBILIZE), inspectors (SANCTION), aid (AID).
@@ -129,10 +143,10 @@ def _verb_code(tok: Token, lex: Lexicon) -> tuple[str | None, float]:
         }
         for wanted, own_code in patterns:
             if wanted & objects:
-                return own_code, 0.9
+                return own_code, OWN
     own = next((lex.verbs[k] for k in keys if k in lex.verbs), None)
     if own:
-        return own, 0.9
+        return own, OWN
     # PETRARCH matches a pattern on the verb phrase: the verb's own dependents, the objects of its prepositions
     # and their modifiers, not words deep in other clauses ("come ahead of an expected visit" is no visit).
     subj: set[str] = set()
@@ -148,22 +162,22 @@ def _verb_code(tok: Token, lex: Lexicon) -> tuple[str | None, float]:
             bag.add(t.lemma_.lower())
             bag.add(t.lower_)
     code, size = lex.cameo_code(tok.lemma_.lower(), words, subj)
-    return code, (0.8 if size else 0.6)
+    return code, (PATTERN if size else PATTERN_BARE)
 
 
 def _base(tok: Token, lex: Lexicon) -> tuple[str, float] | None:
     """The base code of a trigger token, or None when the token is not an event word."""
-    if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
+    if tok.pos_ == "VERB" and tok.dep_ not in NOMINAL_DEPS:
         if _frame(tok, lex) is not None:
             return None
         code, conf = _verb_code(tok, lex)
     elif tok.pos_ == "NOUN":
         if _frame(tok, lex) is not None:
             return None
-        code, conf = _noun_code(tok, lex), 0.9
+        code, conf = _noun_code(tok, lex), OWN
     else:
         return None
-    if code is None or lex.plover_of(code) is None:
+    if code is None or lex.plover_of(code) is None or natural_doer(tok, lex):
         return None
     return code, conf
 
@@ -469,7 +483,7 @@ class EventCoder:
                     continue
                 steps = _climb(tok, lex)
                 steps[0] = Step(tok, None)
-                chains.append((steps, frame.code, 0.7))
+                chains.append((steps, frame.code, FRAME_DEFAULT))
         sentences = _Sentences(doc)
         for steps, code, conf in chains:
             coded = self._event(steps, code, conf, index, field, sentences)
@@ -478,8 +492,8 @@ class EventCoder:
 
     def _licensed(self, tok: Token, steps: list[Step], index: ActorIndex) -> bool:
         """An event noun codes only under a frame ("launched an offensive") or with its own doer ("Israeli raids")."""
-        if tok.dep_ == "compound" and index.covers(tok.idx):
-            return False  # a modifier inside an actor's name is no act: "American aid groups", "peace envoy"
+        if tok.dep_ == "compound" and (index.covers(tok.idx) or index.covers(tok.head.idx)):
+            return False  # a noun in, or modifying, who someone is names their kind: "aid groups", "relief officials"
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
         if head.i != tok.i and _base(head, self.lex) is not None:
             return False  # part of the event its verb codes: "killed in an attack", "signed a treaty"
@@ -538,6 +552,8 @@ class EventCoder:
             start, end = _range(top)
             target = _not_source(index.places_within(start, end), source)[:1]
         if not source and not target:
+            return None
+        if not target and not _two_sided(plover, final.type, conf, kind_top, source):
             return None
         trig = steps[kind_top].tok
         sent_start, sent_text = (sentences or _Sentences(trig.doc)).of(trig)
@@ -679,6 +695,16 @@ class EventCoder:
                 if found:
                     return found
         return ()
+
+
+def _two_sided(base: Plover, final: str, conf: float, top: int, source: tuple[Actor, ...]) -> bool:
+    """Verbal cooperation is between parties. Talks or a meeting need two ("Turkey and Russia began negotiating"),
+    not one holding its own ("the government intends to hold its first meeting"); a visit's host is where it goes.
+    A verb that cooperates only by a converted PETRARCH pattern ("find solutions") needs someone it is aimed at."""
+    if (base.type == "CONSULT" and base.mode != "visit" and final in ("CONSULT", "AGREE")
+            and len(_actor_key(source)) < 2):
+        return False
+    return not (conf in (PATTERN, PATTERN_BARE) and top == 0 and final in VERBAL_COOPERATION)
 
 
 def _not_source(target: tuple[Actor, ...], source: tuple[Actor, ...]) -> tuple[Actor, ...]:

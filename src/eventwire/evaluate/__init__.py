@@ -40,14 +40,16 @@ class EvaluatorSpec:
     name: str
     help: str
     run: Evaluator
+    # Whether the scorer splits its gold into tune and check halves (``--half``).
+    halves: bool = False
 
 
 EVALUATORS: dict[str, EvaluatorSpec] = {}
 
 
-def register_evaluator(name: str, help: str) -> Callable[[Evaluator], Evaluator]:
+def register_evaluator(name: str, help: str, halves: bool = False) -> Callable[[Evaluator], Evaluator]:
     def wrap(fn: Evaluator) -> Evaluator:
-        EVALUATORS[name] = EvaluatorSpec(name=name, help=help, run=fn)
+        EVALUATORS[name] = EvaluatorSpec(name=name, help=help, run=fn, halves=halves)
         return fn
 
     return wrap
