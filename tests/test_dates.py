@@ -221,3 +221,23 @@ def test_dates_seed_sunday_agrees_with_caption(nlp: Language, shared: Path) -> N
 )
 def test_dates_without_parse_reads_cue_words(text: str, expected: str) -> None:
     assert [r.value for r in extract_dates(text, ANCHOR)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expression, value",
+    [
+        ("Net rose in the third quarter, from $5 million in the year-ago quarter.", "the year-ago quarter", "2025-Q3"),
+        ("Third-quarter sales rose. In the latest period, costs fell.", "the latest period", "2026-Q3"),
+        ("Profit rose in the third quarter, from $2 million a year earlier.", "a year earlier", "2025-Q3"),
+        ("Profit rose to $3 million from $2 million a year earlier.", "a year earlier", "2025"),
+        ("In the 1988 third quarter, the company lost money.", "the 1988 third quarter", "1988-Q3"),
+    ],
+)
+def test_dates_reported_quarter_reads_the_last_quarter_named(text: str, expression: str, value: str) -> None:
+    refs = {r.text: r.value for r in extract_dates(text, date(2026, 11, 2))}
+    assert refs.get(expression) == value, refs
+
+
+@pytest.mark.parametrize("text", ["The latest period of calm ended.", "That quarter of the city is quiet."])
+def test_dates_reported_quarter_needs_a_quarter_named(text: str) -> None:
+    assert not [r for r in extract_dates(text, date(2026, 11, 2)) if "period" in r.text or "quarter" in r.text]

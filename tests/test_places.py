@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from eventwire.evaluate.geo import km, read_gwn
+from eventwire.evaluate.geo import km
+from eventwire.evaluate.geo_gold import read_geo_gold
 from eventwire.gazetteer import load_gazetteer, normalize
 from eventwire.pipeline import Pipeline
 from eventwire.records import Article, Caption, Place
@@ -237,20 +238,58 @@ def test_places_seed_articles_on_the_map(pipe: Pipeline, shared: Path) -> None:
     assert not any(p.country not in {"LBY", "RUS", "USA", "TUR", None} for p in libya if p.text != "Washington")
 
 
-def test_places_read_gwn_parses_rootless_xml(tmp_path: Path) -> None:
-    xml = tmp_path / "gwn.xml"
-    xml.write_text(
-        '<?xml version="1.0" ?>\n<article file="7"><title>t</title><text>Rain fell on Oslo.</text><toponyms>'
-        "<toponym><extractedName>Oslo</extractedName><type>Literal</type><start>13</start><end>17</end>"
-        "<geonamesID>3143244</geonamesID><latitude>59.91</latitude><longitude>10.75</longitude></toponym>"
-        "<toponym><extractedName>nowhere</extractedName><type>Literal</type><start>0</start><end>4</end>"
-        "<geonamesID/><latitude/><longitude/></toponym></toponyms></article>\n</articles>\n",
-        encoding="utf-8",
-    )
-    ((article, gold, spans),) = list(read_gwn(xml))
-    assert [g.text for g in gold] == ["Oslo"] and article.text[13:17] == "Oslo" and gold[0].geonames_id == 3143244
-    assert spans == [(13, 17), (0, 4)]  # every toponym's span, located or not: what precision is scored against
+_GWN = (
+    '<?xml version="1.0" ?>\n<article file="7"><title>t</title><text>Rain fell on Oslo.</text><toponyms>'
+    "<toponym><extractedName>Oslo</extractedName><type>Literal</type><start>13</start><end>17</end>"
+    "<geonamesID>3143244</geonamesID><latitude>59.91</latitude><longitude>10.75</longitude></toponym>"
+    "<toponym><extractedName>nowhere</extractedName><type>Literal</type><start>0</start><end>4</end>"
+    "<geonamesID/><latitude/><longitude/></toponym></toponyms></article>\n</articles>\n"
+)
+_LGL = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<articles><article docid="12"><title>t</title>'
+    "<text>Rain fell on Oslo.</text><toponyms><toponym><start>13</start><end>17</end><phrase>Oslo</phrase>"
+    '<gaztag geonameid="3143244"><name>Oslo</name><lat>59.91</lat><lon>10.75</lon>'
+    '<country geonameid="3144096">Norway</country></gaztag></toponym>'
+    "<toponym><start>0</start><end>4</end><phrase>Rain</phrase></toponym></toponyms></article></articles>"
+)
+_GEOVIRUS = (
+    "<articles><article><source>https://en.wikinews.org/wiki/Rain_in_Oslo</source><text>Rain fell on Oslo.</text>"
+    "<locations><location><name>Oslo</name><start>13</start><end>17</end><lat>59.91</lat><lon>10.75</lon>"
+    "<page>https://en.wikipedia.org/wiki/Oslo</page></location>"
+    "<location><name>Rain</name><start>0</start><end>4</end><lat>7.1</lat><lon>21.0</lon>"
+    "<page>https://en.wikipedia.org/wiki/Africa</page><continent/></location></locations></article></articles>"
+)
+
+
+@pytest.mark.parametrize(
+    "xml, corpus, ids, spans, continents",
+    [
+        (_GWN, "gwn", [3143244], [(13, 17), (0, 4)], []),
+        (_LGL, "lgl", [3143244], [(13, 17), (0, 4)], []),  # a toponym without a gaztag counts for precision only
+        (_GEOVIRUS, "geovirus", [None, None], [(13, 17), (0, 4)], ["Rain"]),
+    ],
+)
+def test_places_read_geo_gold_reads_each_corpus(
+    tmp_path: Path, xml: str, corpus: str, ids: list[int | None], spans: list[tuple[int, int]], continents: list[str]
+) -> None:
+    path = tmp_path / "gold.xml"
+    path.write_text(xml, encoding="utf-8")
+    name, ((article, gold, got_spans),) = read_geo_gold(path)
+    assert name == corpus and article.text[13:17] == "Oslo" and gold[0].text == "Oslo"
+    assert [g.geonames_id for g in gold] == ids
+    assert got_spans == spans  # every toponym's span, located or not: what precision is scored against
+    assert [g.text for g in gold if g.continent] == continents
     assert km(59.91, 10.75, 59.91, 10.75) == 0.0 and 150 < km(0, 0, 0, 1.5) < 170
+
+
+@pytest.mark.parametrize("xml", ["<articles></articles>", "<articles><article", "not xml at all"])
+def test_places_read_geo_gold_refuses_what_is_no_corpus(tmp_path: Path, xml: str) -> None:
+    from eventwire.errors import UsageError
+
+    path = tmp_path / "bad.xml"
+    path.write_text(xml, encoding="utf-8")
+    with pytest.raises(UsageError, match="--gold .*bad.xml"):
+        read_geo_gold(path)
 
 
 @pytest.mark.slow
@@ -391,7 +430,7 @@ def test_places_geo_eval_rejects_a_file_without_articles(tmp_path: Path) -> None
 
     bad = tmp_path / "notes.xml"
     bad.write_text("just some words\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="no GeoWebNews"):
+    with pytest.raises(UsageError, match="no <article> elements"):
         run(bad)
 
 

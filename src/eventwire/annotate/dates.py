@@ -22,6 +22,8 @@ from spacy.tokens import Doc
 
 from ..records import Article, TimeRef
 from . import Context, StageFn, register_stage
+from .date_reference import NORMALISERS as REFERENCE_NORMALISERS
+from .date_reference import resolve_references
 
 # --------------------------------------------------------------------------------------------------------------------
 # Data: the lexicon and the patterns, loaded and compiled once per process.
@@ -565,7 +567,8 @@ def n_ago(env: _Env, m: re.Match[str]) -> Result | None:
     unit = m["unit"].lower().replace("centurie", "century")
     if n is None or n == "X" or "." in n:
         return None
-    sign = -1 if m["dir"].lower() == "ago" else 1
+    # "two years earlier" counts back from the time the text reports on, which news takes as its own.
+    sign = -1 if m["dir"].lower() in ("ago", "earlier") else 1
     k = sign * int(n)
     a = env.anchor
     if unit in ("day", "night"):
@@ -674,6 +677,16 @@ def n_quarter(env: _Env, m: re.Match[str]) -> Result | None:
     return f"{year}-{'H' if half else 'Q'}{k}", "half" if half else "quarter", "DATE"
 
 
+def n_quarter_year_first(env: _Env, m: re.Match[str]) -> Result | None:
+    o = env.lex["ordinal"].get(m["ord"].lower())
+    half = m["qh"].lower() == "half"
+    top = 2 if half else 4
+    if o is None or o == -1 or o > top:
+        return None
+    year = int(m["y"]) if m["y"] else env.anchor.year + {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
+    return f"{year}-{'H' if half else 'Q'}{o}", "half" if half else "quarter", "DATE"
+
+
 def n_quarter_code(env: _Env, m: re.Match[str]) -> Result | None:
     code = m["qq"]
     if code[0].islower():
@@ -774,7 +787,6 @@ _NORMALISERS: dict[str, Callable[[_Env, re.Match[str]], Result | Parts | None]] 
     "day_of_month": n_day_of_month,
     "mod_the_unit": n_mod_the_unit,
     "relative_plural": n_relative_plural,
-    "bare_units_after": n_bare_units,
     "unit_long": n_unit_long,
     "clock_wire": n_clock24,
     "bare_units_span": n_bare_units_span,
@@ -806,6 +818,8 @@ _NORMALISERS: dict[str, Callable[[_Env, re.Match[str]], Result | Parts | None]] 
     "set_word": n_set_word,
     "quarter": n_quarter,
     "quarter_code": n_quarter_code,
+    "quarter_year_first": n_quarter_year_first,
+    **REFERENCE_NORMALISERS,
     "season": n_season,
     "holiday": n_holiday,
     "reference": n_reference,
@@ -961,7 +975,7 @@ def extract_dates(
         if all(end <= s or start >= e for s, e, _ in taken):
             taken.append((start, end, result))
     taken.sort()
-    refs = [TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken]
+    refs = resolve_references([TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken])
     yield from _date_clocks(_merge_clock(refs, text), text, anchor)
 
 

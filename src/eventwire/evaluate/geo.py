@@ -8,73 +8,23 @@ Precision is the share of predicted places that overlap a gold toponym of any re
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..annotate.places import entry_place
 from ..errors import UsageError
-from ..gazetteer import Entry, km, load_gazetteer
-from ..records import Article, Document, Place
+from ..gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, REGION, Entry, km, load_gazetteer, normalize
+from ..records import Document, Place
 from . import EvalReport, register_evaluator
+from .geo_gold import ASSOCIATIVE, LITERAL, UNTYPED, GoldArticle, GoldToponym, read_geo_gold
 
-LITERAL = frozenset({"Literal", "Literal_Modifier", "Mixed", "Coercion", "Embedded_Literal"})
-ASSOCIATIVE = frozenset({"Metonymic", "Non_Literal_Modifier", "Embedded_Non_Lit"})
 KM_THRESHOLD = 161.0  # 100 miles, the usual "accuracy at 161 km"
 
 
-@dataclass(frozen=True)
-class GoldToponym:
-    start: int
-    end: int
-    text: str
-    type: str
-    geonames_id: int | None
-    lat: float
-    lon: float
-
-
-def read_gwn(path: Path) -> Iterator[tuple[Article, list[GoldToponym], list[tuple[int, int]]]]:
-    """Articles, their toponyms that carry coordinates, and the spans of all their toponyms (with coordinates or
-    not, of any reading), from GeoWebNews XML."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-        # The development half is a run of <article> elements whose root tag was cut off: give it one.
-        body = raw.split("?>", 1)[1] if raw.lstrip().startswith("<?xml") else raw
-        body = body.replace("<articles>", "").replace("</articles>", "")
-        root = ET.fromstring(f"<articles>{body}</articles>")
-    except (OSError, UnicodeDecodeError, ET.ParseError) as exc:
-        raise UsageError(f"--gold {path}: cannot read GeoWebNews XML ({exc})") from exc
-    for art in root.iter("article"):
-        text = art.findtext("text") or ""
-        gold = []
-        spans = []
-        for t in art.iter("toponym"):
-            spans.append((int(t.findtext("start") or 0), int(t.findtext("end") or 0)))
-            lat, lon = t.findtext("latitude"), t.findtext("longitude")
-            if not lat or not lon:
-                continue
-            gid = t.findtext("geonamesID")
-            gold.append(
-                GoldToponym(
-                    start=int(t.findtext("start") or 0),
-                    end=int(t.findtext("end") or 0),
-                    text=t.findtext("extractedName") or "",
-                    type=t.findtext("type") or "",
-                    geonames_id=int(gid) if gid and gid.strip().isdigit() else None,
-                    lat=float(lat),
-                    lon=float(lon),
-                )
-            )
-        yield Article(id=f"gwn-{art.get('file')}", text=text, title=art.findtext("title")), gold, spans
-
-
 class _CountryOf:
-    """The country of a gold point: its GeoNames entry's (none for a continent or an ocean), else the nearest
-    town's (gold has no country field)."""
+    """The country of a gold point: none for a continent or an ocean; else its GeoNames entry's, the country the gold
+    names (LGL), the country one of its names is (GeoVirus' "United States"), and last the nearest town's."""
 
     def __init__(self) -> None:
         self.gaz = load_gazetteer()
@@ -83,12 +33,23 @@ class _CountryOf:
             if e.feature.startswith("PPL") and e.country:
                 self.grid[(math.floor(e.lat), math.floor(e.lon))].append(e)
 
+    def _named(self, name: str | None) -> str | None:
+        for e in self.gaz.lookup(name or ""):
+            if e.feature == COUNTRY and e.country:
+                return e.country
+        return None
+
     def __call__(self, g: GoldToponym) -> str | None:
+        if g.continent:
+            return None
         if g.geonames_id is not None:
             e = self.gaz.by_id(g.geonames_id)
             if e is not None:
                 # A continent or an ocean lies in no country: its nearest town would name one at random.
                 return e.country
+        for name in (g.country_name, *g.names):
+            if (iso := self._named(name)) is not None:
+                return iso
         best, dist = None, math.inf
         for r in range(4):
             for dy in range(-r, r + 1):
@@ -126,6 +87,18 @@ def _most_populous(doc: Document) -> list[Place]:
     return out
 
 
+_AREAS = frozenset({COUNTRY, ADMIN1, ADMIN2, CONTINENT, REGION})
+
+
+def _same_feature(g: GoldToponym, p: Place) -> bool:
+    """Whether a prediction is the gold's own feature: the same GeoNames id, or (gold without one) a country, state
+    or region of the name the gold gives it. Our point for a province or an ocean (the middle of its towns, a
+    hand-written centre) may lie far from the gold's, yet it is no distance from itself."""
+    if g.geonames_id is not None:
+        return p.geonames_id == g.geonames_id
+    return p.feature in _AREAS and normalize(p.name or "") in {normalize(n) for n in g.names}
+
+
 def _tally(
     t: dict[str, int], g: GoldToponym, gold_country: str | None, places: list[Place], reachable: bool = False
 ) -> tuple[Place | None, bool]:
@@ -140,57 +113,60 @@ def _tally(
         t["found_id"] += p is not None
     # Seas and continents lie in no country: there, "no country" is the right answer.
     t["country"] += p is not None and p.country == gold_country
-    # The same GeoNames feature is no distance from itself, though our point for a province or an ocean (the
-    # middle of its towns, a hand-written centre) may lie far from GeoNames' own.
-    same = p is not None and g.geonames_id is not None and p.geonames_id == g.geonames_id
-    ok_km = same or (
-        p is not None and p.lat is not None and p.lon is not None and km(g.lat, g.lon, p.lat, p.lon) <= KM_THRESHOLD
+    ok_km = p is not None and (
+        _same_feature(g, p)
+        or (p.lat is not None and p.lon is not None and km(g.lat, g.lon, p.lat, p.lon) <= KM_THRESHOLD)
     )
     t["km161"] += ok_km
     return p, ok_km
 
 
-def _metrics(tallies: dict[str, dict[str, int]]) -> dict[str, float]:
-    """End-to-end figures per reading, then (literal only) two views that tell finding from choosing: the same
-    figures over the toponyms we found ("resolved_*", as geoparsers that take the toponyms as given are scored), and
-    exact match over the toponyms whose GeoNames id the packaged gazetteer holds ("exact_reachable")."""
+def _metrics(tallies: dict[str, dict[str, int]], headline: str = "literal") -> dict[str, float]:
+    """End-to-end figures per reading, then (headline reading only) two views that tell finding from choosing: the
+    same figures over the toponyms we found ("resolved_*", as geoparsers that take the toponyms as given are scored),
+    and exact match over the toponyms whose GeoNames id the packaged gazetteer holds ("exact_reachable"). Exact
+    match is printed only where the gold gives GeoNames ids (GeoVirus gives Wikipedia pages)."""
     metrics: dict[str, float] = {}
-    for group in ("literal", "associative"):
-        t = tallies[group]
-        metrics[f"{group}_exact"] = t["exact"] / max(t["n_id"], 1)
-        metrics[f"{group}_country"] = t["country"] / max(t["n"], 1)
-        metrics[f"{group}_161km"] = t["km161"] / max(t["n"], 1)
-        metrics[f"{group}_found"] = t["found"] / max(t["n"], 1)
-    t = tallies["literal"]
-    metrics["literal_exact_reachable"] = t["exact"] / max(t["n_reachable"], 1)
-    metrics["resolved_exact"] = t["exact"] / max(t["found_id"], 1)
+    for group, t in tallies.items():
+        if not t["n"]:
+            continue
+        if t["n_id"]:
+            metrics[f"{group}_exact"] = t["exact"] / t["n_id"]
+        metrics[f"{group}_country"] = t["country"] / t["n"]
+        metrics[f"{group}_161km"] = t["km161"] / t["n"]
+        metrics[f"{group}_found"] = t["found"] / t["n"]
+    t = tallies[headline]
+    if t["n_id"]:
+        metrics[f"{headline}_exact_reachable"] = t["exact"] / max(t["n_reachable"], 1)
+        metrics["resolved_exact"] = t["exact"] / max(t["found_id"], 1)
     metrics["resolved_country"] = t["country"] / max(t["found"], 1)
     metrics["resolved_161km"] = t["km161"] / max(t["found"], 1)
     return metrics
 
 
-@register_evaluator("geo", help="places against GeoWebNews XML: exact GeoNames id, country, within 161 km")
-def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
-    """Scores the places stage; ``details["baseline"]`` holds the same figures for the trivial resolver (every
-    GPE/LOC/FAC entity as its most populous namesake), computed from the same parse."""
-    from ..pipeline import Pipeline
+def _group(g: GoldToponym) -> str | None:
+    if g.type == UNTYPED:
+        return UNTYPED
+    return "literal" if g.type in LITERAL else "associative" if g.type in ASSOCIATIVE else None
 
-    pairs = list(read_gwn(Path(gold)))
-    if not pairs:
-        raise UsageError(f"--gold {gold}: no GeoWebNews <article> elements in it")
-    pipe = Pipeline(model=model, stages=["entities", "places"])
-    country_of = _CountryOf()
-    ours: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
-    base: dict[str, dict[str, int]] = {k: defaultdict(int) for k in ("literal", "associative")}
+
+def score_corpus(
+    corpus: str, pairs: list[GoldArticle], docs: list[Document], country_of: _CountryOf, dataset: str
+) -> EvalReport:
+    """One corpus' figures from its articles' gold and their annotated documents."""
+    groups = ("toponym",) if corpus != "gwn" else ("literal", "associative")
+    ours: dict[str, dict[str, int]] = {k: defaultdict(int) for k in groups}
+    base: dict[str, dict[str, int]] = {k: defaultdict(int) for k in groups}
     misses: list[dict[str, Any]] = []
-    # GeoWebNews marks every toponym, whatever its reading: a body place that overlaps none is a false one.
+    # All three corpora mark every toponym they resolve and some they do not: a body place that overlaps none is a
+    # false one. GeoWebNews marks associative readings too; LGL and GeoVirus their literal and most metonymic ones.
     predicted = {"n": 0, "toponym": 0}
-    for doc, (_, toponyms, spans) in zip(pipe.annotate(a for a, _, _ in pairs), pairs):
+    for doc, (_, toponyms, spans) in zip(docs, pairs):
         places, baseline = list(doc.places), _most_populous(doc)
         predicted["n"] += len(places)
         predicted["toponym"] += sum(any(s < q.end and q.start < e for s, e in spans) for q in places)
         for g in toponyms:
-            group = "literal" if g.type in LITERAL else "associative" if g.type in ASSOCIATIVE else None
+            group = _group(g)
             if group is None:
                 continue
             gold_country = country_of(g)
@@ -211,15 +187,60 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
                         "id": p.geonames_id if p else None,
                     }
                 )
+    headline = groups[0]
+    return EvalReport(
+        name="geo",
+        dataset=dataset,
+        size=ours[headline]["n"],
+        metrics={**_metrics(ours, headline), "precision": predicted["toponym"] / max(predicted["n"], 1)},
+        details={
+            "corpus": corpus,
+            "predicted": predicted,
+            "counts": {k: dict(v) for k, v in ours.items()},
+            "baseline": _metrics(base, headline),
+            "misses": misses,
+        },
+    )
+
+
+# Figures that two corpora of one annotation scheme (LGL and GeoVirus: toponyms with points, no readings) should
+# agree on within a few points when no rule is tuned to one of them.
+SHARED_FIGURES = ("toponym_country", "toponym_161km", "toponym_found")
+
+
+@register_evaluator("geo", help="places against GeoWebNews, LGL or GeoVirus XML (a file, or a folder of them)")
+def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+    """Scores the places stage on one corpus, or on every corpus in a folder (figures prefixed by the corpus, and
+    the spread of each shared figure across LGL and GeoVirus). ``details["baseline"]`` holds the same
+    figures for the trivial resolver (every GPE/LOC/FAC entity as its most populous namesake)."""
+    from ..pipeline import Pipeline
+
+    gold = Path(gold)
+    files = sorted(gold.glob("*.xml")) if gold.is_dir() else [gold]
+    if not files:
+        raise UsageError(f"--gold {gold}: no .xml place corpora in this folder")
+    pipe = Pipeline(model=model, stages=["entities", "places"])
+    country_of = _CountryOf()
+    reports = []
+    for path in files:
+        corpus, pairs = read_geo_gold(path)
+        if not pairs:
+            raise UsageError(f"--gold {path}: no articles in it")
+        docs = list(pipe.annotate(a for a, _, _ in pairs))
+        reports.append(score_corpus(corpus, pairs, docs, country_of, str(path)))
+    if len(reports) == 1:
+        return reports[0]
+    metrics: dict[str, float] = {}
+    for r in reports:
+        metrics |= {f"{r.details['corpus']}.{k}": v for k, v in r.metrics.items()}
+    for figure in SHARED_FIGURES:
+        values = [r.metrics[figure] for r in reports if figure in r.metrics]
+        if len(values) > 1:
+            metrics[f"spread.{figure}"] = max(values) - min(values)
     return EvalReport(
         name="geo",
         dataset=str(gold),
-        size=ours["literal"]["n"],
-        metrics={**_metrics(ours), "precision": predicted["toponym"] / max(predicted["n"], 1)},
-        details={
-            "predicted": predicted,
-            "counts": {k: dict(v) for k, v in ours.items()},
-            "baseline": _metrics(base),
-            "misses": misses,
-        },
+        size=sum(r.size for r in reports),
+        metrics=metrics,
+        details={r.details["corpus"]: r.details for r in reports},
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ class GoldDoc:
     format: str
     # Spans that hold the creation time in the text (MEANTIME prints it under the title): not scored either way.
     ignore: tuple[tuple[int, int], ...] = ()
+    # The corpus it belongs to when a folder of corpora is read: its top-level subfolder ("tbaq", "te3-platinum").
+    corpus: str = ""
 
 
 def read_tml(path: Path) -> GoldDoc:
@@ -140,10 +142,12 @@ def read_gold(path: Path) -> Iterator[GoldDoc]:
             tag = ET.parse(f).getroot().tag
         except ET.ParseError:
             continue
+        rel = f.relative_to(path).parts if f != path else ()
+        corpus = rel[0] if len(rel) > 1 else ""
         if tag == "TimeML":
-            yield read_tml(f)
+            yield replace(read_tml(f), corpus=corpus)
         elif tag == "Document":
-            yield read_cat(f)
+            yield replace(read_cat(f), corpus=corpus)
 
 
 def _is_iso_day(value: str | None) -> bool:
@@ -253,11 +257,32 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
     tallies, errors = score(docs, predictions)
     base_tallies, _ = score(docs, baseline)
     overall = tallies.pop("all")
+    metrics = overall.metrics()
+    corpora = sorted({d.corpus for d in docs if d.corpus})
+    by_corpus: dict[str, dict[str, Any]] = {}
+    if len(corpora) > 1:
+        # A folder of corpora (TE3 platinum and TimeBank/AQUAINT share TimeML): each one's figures, and how far apart
+        # the corpora of one format lie, the measure of a rule tuned to one of them.
+        for c in corpora:
+            pairs = [(d, p) for d, p in zip(docs, predictions) if d.corpus == c]
+            t, _ = score([d for d, _ in pairs], [p for _, p in pairs])
+            by_corpus[c] = {"format": pairs[0][0].format, "gold": t["all"].gold, **t["all"].metrics()}
+            metrics |= {f"{c}.{k}": by_corpus[c][k] for k in SHARED_FIGURES}
+        for k in SHARED_FIGURES:
+            for fmt in sorted({v["format"] for v in by_corpus.values()}):
+                values = [v[k] for v in by_corpus.values() if v["format"] == fmt]
+                if len(values) > 1:
+                    metrics[f"spread.{fmt}.{k}"] = max(values) - min(values)
     details: dict[str, Any] = {
         "documents": len(docs),
         "predicted": overall.pred,
         "by_format": {k: {"gold": t.gold, **t.metrics()} for k, t in tallies.items()},
+        "by_corpus": by_corpus,
         "baseline": base_tallies["all"].metrics(),
         "errors": errors,
     }
-    return EvalReport(name="timex", dataset=str(gold), size=overall.gold, metrics=overall.metrics(), details=details)
+    return EvalReport(name="timex", dataset=str(gold), size=overall.gold, metrics=metrics, details=details)
+
+
+# The figures printed per corpus when a folder of corpora is read.
+SHARED_FIGURES = ("strict_f1", "relaxed_f1", "value_f1")
