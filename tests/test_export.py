@@ -100,7 +100,7 @@ def test_export_gdelt_writes_the_event_table(rows: list[dict[str, Any]]) -> None
     assert talks[0]["IsRootEvent"] == "1" and talks[0]["ActionGeo_FullName"].startswith("Sofia")
 
 
-@pytest.mark.parametrize(("fmt", "lines"), [("jsonl", 0), ("plover", 0), ("csv", 1), ("gdelt", 1)])
+@pytest.mark.parametrize(("fmt", "lines"), [("jsonl", 0), ("plover", 0), ("csv", 1), ("gdelt", 1), ("acled", 1)])
 def test_export_no_rows_writes_no_records(fmt: str, lines: int) -> None:
     out = io.StringIO()
     assert write_events([], fmt, out) == 0
@@ -110,7 +110,7 @@ def test_export_no_rows_writes_no_records(fmt: str, lines: int) -> None:
 def test_export_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as err:
         write_events([], "xml", io.StringIO())
-    assert str(err.value) == "--format xml: unknown export format (known: csv, gdelt, jsonl, plover)"
+    assert str(err.value) == "--format xml: unknown export format (known: acled, csv, gdelt, jsonl, plover)"
 
 
 @pytest.mark.parametrize(

@@ -81,8 +81,14 @@ def _error(response: Any, status: int) -> str:
     ({"q": "retreat"}, {"art-goma-0"}),
     ({"article": "art-paris"}, {"art-paris-0"}),
     ({"source": "Herald"}, {"art-nairobi-0", "art-nairobi-1"}),
+    ({"acled_type": "battles"}, {"art-goma-0"}),
+    ({"acled_type": "Protests,Battles"}, {"art-goma-0", "art-nairobi-0", "art-nairobi-1"}),
+    ({"acled_sub_type": "Protest with intervention"}, {"art-nairobi-1"}),
+    ({"acled_sub_type": "Armed clash", "country": "COD"}, {"art-goma-0"}),
     # negative cases: filters that must match nothing
     ({"type": "SANCTION"}, set()),
+    ({"acled_type": "Riots"}, set()),
+    ({"acled_sub_type": "Armed clash", "country": "KEN"}, set()),
     ({"country": "USA"}, set()),
     ({"actor": "Congolese"}, set()),  # whole names only
     ({"since": "2025-01-01"}, set()),
@@ -255,8 +261,12 @@ def test_web_events_csv_is_flat(client: TestClient) -> None:
 # -- errors -----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("url", "status", "message"), [
-    ("/events?colour=red", 400, ("unknown parameter 'colour' (this endpoint takes: _format, _next, _size, actor, "
-                                "article, country, place, q, quad_class, sector, since, source, type, until)")),
+    ("/events?colour=red", 400, ("unknown parameter 'colour' (this endpoint takes: _format, _next, _size, "
+                                "acled_sub_type, acled_type, actor, article, country, place, q, quad_class, sector, "
+                                "since, source, type, until)")),
+    ("/events?acled_type=Battles,Wars", 400, ("parameter acled_type: 'Wars' is not one of Battles, "
+                                              "Explosions/Remote violence, Violence against civilians, Protests, "
+                                              "Riots, Strategic developments")),
     ("/events?type=AGREE&type=ASSAULT", 400, "parameter type given more than once"),
     ("/events?_size=0", 400, "parameter _size: 0 is outside 1..1000"),
     ("/events?_size=ten", 400, "parameter _size: 'ten' is not a whole number"),
@@ -467,5 +477,6 @@ def test_web_post_articles_runs_the_pipeline(tmp_path: Path) -> None:
         assert response.status_code == 201, response.text
         article = c.get("/articles/kharkiv-1").json()
         assert article["text"] == text and article["entities"] and article["places"]
-        assert [e["id"] for e in c.get("/events", params={"article": "kharkiv-1"}).json()["rows"]] == [
-            e["id"] for e in article["events"]]
+        # The listing is newest first, the article in text order: the same events.
+        assert sorted(e["id"] for e in c.get("/events", params={"article": "kharkiv-1"}).json()["rows"]) == sorted(
+            e["id"] for e in article["events"])

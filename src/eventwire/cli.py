@@ -193,23 +193,41 @@ def articles(db: str, since: str | None, until: str | None, source: str | None, 
 @query_options
 @click.option("--type", "event_type", metavar="PLOVER", help="Only events of this PLOVER type (e.g. ASSAULT).")
 @click.option("--country", metavar="ISO3", help="Only events with an actor or place in this country.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "plover", "gdelt"]), default=None,
+@click.option("--acled-type", metavar="NAME", help="Only events of this ACLED event type (e.g. Battles).")
+@click.option("--acled-sub-type", metavar="NAME", help="Only events of this ACLED sub-event type (e.g. 'Air/drone strike').")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "plover", "gdelt", "acled"]), default=None,
               help="Export format (default JSON Lines, or a table on a terminal).")
 @user_errors
 def events(db: str, since: str | None, until: str | None, source: str | None, search: str | None, limit: int | None,
            as_csv: bool, as_table: bool, as_json: bool, event_type: str | None, country: str | None,
-           fmt: str | None) -> None:
-    """List stored events, or export them (--format plover | gdelt | csv)."""
+           acled_type: str | None, acled_sub_type: str | None, fmt: str | None) -> None:
+    """List stored events, or export them (--format plover | gdelt | acled | csv)."""
     query = Query(since=_check_date("--since", since), until=_check_date("--until", until), source=source,
-                  search=search, type=event_type, country=country, limit=limit)
+                  search=search, type=event_type, country=country, limit=limit,
+                  acled_type=_acled_name("--acled-type", acled_type, "event_type"),
+                  acled_sub_type=_acled_name("--acled-sub-type", acled_sub_type, "sub_event_type"))
     with _open_existing(db) as store:
         rows = store.events(query)
         if fmt is None and _wants_table(as_table, as_csv, as_json):
             _print_table((_event_summary(r) for r in rows),
-                         [("date", 10), ("type", 9), ("cameo", 5), ("source", 18), ("target", 18), ("trigger", 0)])
+                         [("date", 10), ("type", 9), ("cameo", 5), ("acled", 22), ("source", 18), ("target", 18),
+                          ("trigger", 0)])
             return
         fmt = fmt or ("csv" if as_csv else "jsonl")
         _export(rows, fmt)
+
+
+def _acled_name(flag: str, value: str | None, kind: str) -> str | None:
+    """An ACLED type or sub-type name in its canonical spelling (any case given)."""
+    if value is None:
+        return None
+    from . import acled
+
+    names = acled.event_types() if kind == "event_type" else list(acled.categories())
+    found = next((n for n in names if n.lower() == value.strip().lower()), None)
+    if found is None:
+        raise click.BadParameter(f"{value!r} is not one of: {', '.join(names)}", param_hint=flag)
+    return found
 
 
 def _export(rows: Iterable[dict[str, Any]], fmt: str) -> None:
@@ -224,7 +242,8 @@ def _event_summary(row: dict[str, Any]) -> dict[str, Any]:
 
     flags = "".join(f" [{f}]" for f in ("negated", "future", "hypothetical") if row.get(f))
     return {"date": row.get("date") or (row["article"].get("published") or ""), "type": row["type"],
-            "cameo": row.get("cameo") or "", "source": actors(row["source"]), "target": actors(row["target"]),
+            "cameo": row.get("cameo") or "", "acled": row.get("acled_sub_type") or "",
+            "source": actors(row["source"]), "target": actors(row["target"]),
             "trigger": (row["trigger"]["text"] or "") + flags}
 
 

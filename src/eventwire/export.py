@@ -1,4 +1,5 @@
-"""Event exports: JSON Lines, a flat CSV table, PLOVER-style JSON Lines and a GDELT 2.0-style event table.
+"""Event exports: JSON Lines, a flat CSV table, PLOVER-style JSON Lines, a GDELT 2.0-style event table and an
+ACLED-style table.
 
 Each writer takes rows shaped as the store returns them: ``{"id", "article": {...}, **dataclasses.asdict(event)}``.
 The columns and what fills them are documented in docs/exports.md.
@@ -37,7 +38,7 @@ GDELT_COLUMNS: tuple[str, ...] = (
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "article_id", "title", "published", "url", "outlet", "date", "date_precision",
-    "type", "mode", "cameo", "quad_class",
+    "type", "mode", "cameo", "quad_class", "acled_type", "acled_sub_type",
     "source_text", "source_name", "source_country", "source_sector", "source_code",
     "target_text", "target_name", "target_country", "target_sector", "target_code",
     "negated", "hypothetical", "future",
@@ -89,6 +90,8 @@ def _flat(row: Row) -> dict[str, Any]:
         "mode": row.get("mode"),
         "cameo": row.get("cameo"),
         "quad_class": row.get("quad_class"),
+        "acled_type": row.get("acled_type"),
+        "acled_sub_type": row.get("acled_sub_type"),
         "negated": row.get("negated"),
         "hypothetical": row.get("hypothetical"),
         "future": row.get("future"),
@@ -290,7 +293,121 @@ def _write_gdelt(rows: Iterable[Row], out: TextIO) -> int:
     return n
 
 
+# ACLED's data export columns, in ACLED's order (see docs/exports.md for which ones eventwire fills).
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+
+# ACLED's actor kinds (the inter codes), and the PLOVER sectors read as each; a sector's first match decides.
+ACLED_INTER: tuple[tuple[int, frozenset[str]], ...] = (
+    (1, frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG"})),  # state forces
+    (2, frozenset({"REB", "INS"})),  # rebel groups
+    (3, frozenset({"UAF", "CRM"})),  # political militias (armed groups of no stated side)
+    (7, frozenset({"CVL", "EDU", "MED", "HLH", "REL", "BUS", "LAB", "AGR", "REF", "HRI", "NGO", "ELI", "OPP", "PTY"})),
+)
+ACLED_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+
+
+def _inter(actor: Mapping[str, Any] | None, row: Row, role: str) -> int | None:
+    """An actor's ACLED inter code: by its sector, except that at a protest or a riot the source is who gathered."""
+    if actor is None:
+        return None
+    if role == "source" and row.get("acled_type") in ("Protests", "Riots"):
+        sector = str(actor.get("sector") or "")
+        if not any(sector[i:i + 3] in ACLED_INTER[0][1] for i in range(0, len(sector), 3)):
+            return 6 if row["acled_type"] == "Protests" else 5
+    sector = str(actor.get("sector") or "")
+    codes = {sector[i:i + 3] for i in range(0, len(sector), 3)}
+    return next((inter for inter, sectors in ACLED_INTER if codes & sectors), None)
+
+
+@lru_cache(maxsize=512)
+def _country(iso3: str) -> tuple[str, str]:
+    """ISO 3166 numeric code and English name of an alpha-3 code; empty for IGO/NGO codes."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=iso3) if len(iso3) == 3 else None
+    return (str(int(found.numeric)), found.name) if found else ("", "")
+
+
+def _geo_precision(place: Mapping[str, Any]) -> int | str:
+    """ACLED's geo precision: 1 the town itself, 2 a part of a region near it, 3 a province or a country."""
+    if place.get("lat") is None:
+        return ""
+    feature = str(place.get("feature") or "").upper()
+    if "PCL" in feature or "ADM1" in feature or feature.startswith("A"):
+        return 3
+    return 1 if feature.startswith("P") or not feature else 2
+
+
+def _acled(row: Row) -> dict[str, Any] | None:
+    if not row.get("acled_sub_type"):
+        return None
+    from .acled import categories
+
+    art = row.get("article") or {}
+    place = row.get("place") or {}
+    day = _day(row.get("date")) or _day(art.get("published"))
+    src, tgt = _actors(row, "source"), _actors(row, "target")
+
+    def name(a: Mapping[str, Any]) -> str:
+        return str(a.get("name") or a.get("text") or "")
+
+    inter1 = _inter(src[0] if src else None, row, "source")
+    inter2 = _inter(tgt[0] if tgt else None, row, "target")
+    pair = sorted(i for i in (inter1, inter2) if i is not None)
+    category = categories().get(str(row["acled_sub_type"]))
+    iso, country = _country(str(place.get("country") or ""))
+    precision = ACLED_PRECISION.get(str(row.get("date_precision") or "day"), 3) if row.get("date") else 1
+    out: dict[str, Any] = {c: "" for c in ACLED_COLUMNS}
+    out.update({
+        "event_id_cnty": row.get("id") or "",
+        "event_date": day.isoformat() if day else "",
+        "year": day.year if day else "",
+        "time_precision": precision if day else "",
+        "disorder_type": category.disorder_type if category else "",
+        "event_type": row.get("acled_type") or "",
+        "sub_event_type": row.get("acled_sub_type") or "",
+        "actor1": name(src[0]) if src else "",
+        "assoc_actor_1": "; ".join(name(a) for a in src[1:]),
+        "inter1": inter1 or "",
+        "actor2": name(tgt[0]) if tgt else "",
+        "assoc_actor_2": "; ".join(name(a) for a in tgt[1:]),
+        "inter2": inter2 or "",
+        "interaction": (pair[0] * 10 + pair[1] if len(pair) == 2 else pair[0] * 10) if pair else "",
+        "civilian_targeting": "Civilian targeting" if inter2 == 7 and row.get("acled_type") in (
+            "Violence against civilians", "Explosions/Remote violence") else "",
+        "iso": iso,
+        "country": country,
+        "admin1": place.get("admin1") or "",
+        "location": place.get("name") or place.get("text") or "",
+        "latitude": "" if place.get("lat") is None else place["lat"],
+        "longitude": "" if place.get("lon") is None else place["lon"],
+        "geo_precision": _geo_precision(place) if place else "",
+        "source": art.get("source") or "",
+        "notes": (row.get("sentence") or {}).get("text") or "",
+    })
+    return out
+
+
+def _write_acled(rows: Iterable[Row], out: TextIO) -> int:
+    """Events with an ACLED type, one line each, in ACLED's columns (CSV, as ACLED's own exports)."""
+    writer = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        line = _acled(row)
+        if line is not None:
+            writer.writerow(line)
+            n += 1
+    return n
+
+
 WRITERS: dict[str, Callable[[Iterable[Row], TextIO], int]] = {
+    "acled": _write_acled,
     "jsonl": _write_jsonl,
     "csv": _write_csv,
     "plover": _write_plover,

@@ -143,6 +143,9 @@ class Event:
     place: Place | None = None
     confidence: float = 1.0
     mentions: tuple[Span, ...] = ()
+    # ACLED's event type and sub-event type (acled.py), None when the event is nothing ACLED records.
+    acled_type: str | None = None
+    acled_sub_type: str | None = None
 
 
 LAYERS: tuple[str, ...] = ("entities", "actors", "events", "places", "dates", "quotes")

@@ -56,7 +56,7 @@ def load_builtin_stages() -> None:
     """Import the modules whose decorators fill REGISTRY."""
     from . import entities  # noqa: F401
 
-    for optional in ("actors", "events", "places", "dates", "quotes"):
+    for optional in ("actors", "events", "acled", "places", "dates", "quotes"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as exc:
@@ -65,4 +65,4 @@ def load_builtin_stages() -> None:
 
 
 # The order in which stages run by default. A name missing from REGISTRY is skipped: its layer stays empty.
-DEFAULT_STAGES: tuple[str, ...] = ("entities", "actors", "dates", "places", "quotes", "events")
+DEFAULT_STAGES: tuple[str, ...] = ("entities", "actors", "dates", "places", "quotes", "events", "acled")

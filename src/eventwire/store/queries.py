@@ -38,6 +38,8 @@ class EventFilter:
     search: str | None = None  # full-text search in the articles the events come from
     article: str | None = None
     source: str | None = None  # the outlet of the article
+    acled_types: tuple[str, ...] = ()  # ACLED event types (exact names, e.g. "Battles")
+    acled_sub_types: tuple[str, ...] = ()  # ACLED sub-event types (e.g. "Air/drone strike")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,12 @@ def event_conditions(
     if f.quad_classes:
         where.append(f"e.quad_class IN ({', '.join('?' * len(f.quad_classes))})")
         params += list(f.quad_classes)
+    if f.acled_types:
+        where.append(f"e.acled_type IN ({', '.join('?' * len(f.acled_types))})")
+        params += list(f.acled_types)
+    if f.acled_sub_types:
+        where.append(f"e.acled_sub_type IN ({', '.join('?' * len(f.acled_sub_types))})")
+        params += list(f.acled_sub_types)
     if f.country and country:
         # Correlated EXISTS, not IN (subquery): a common country would otherwise be materialised whole before the
         # first row of a page could be returned.
@@ -293,6 +301,8 @@ def _event_dict(row: sqlite3.Row, roles: dict[str, list[dict[str, Any]]], articl
         "place": place,
         "confidence": row["confidence"],
         "mentions": json.loads(row["mentions"] or "[]"),
+        "acled_type": row["acled_type"],
+        "acled_sub_type": row["acled_sub_type"],
     }
 
 
@@ -324,7 +334,8 @@ def _event_record(d: dict[str, Any]) -> Event:
         target=tuple(known(Actor, a) for a in d["target"]), negated=d["negated"], hypothetical=d["hypothetical"],
         future=d["future"], date=d["date"], date_precision=d["date_precision"],
         place=known(Place, d["place"]) if d["place"] else None, confidence=d["confidence"],
-        mentions=tuple(span(m) for m in d["mentions"]),
+        mentions=tuple(span(m) for m in d["mentions"]), acled_type=d.get("acled_type"),
+        acled_sub_type=d.get("acled_sub_type"),
     )
 
 
@@ -483,7 +494,7 @@ def stats(
 def _counts_answer(f: EventFilter, by: str) -> bool:
     """Whether the kept counts hold the answer: only type, quad class, country and date filters, and no split by
     country within one country's events."""
-    others = (f.sector, f.actor, f.place, f.search, f.article, f.source)
+    others = (f.sector, f.actor, f.place, f.search, f.article, f.source, f.acled_types, f.acled_sub_types)
     return by != "place" and not any(others) and not (by == "country" and f.country)
 
 

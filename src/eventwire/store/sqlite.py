@@ -44,6 +44,8 @@ class Query:
     type: str | None = None
     country: str | None = None
     limit: int | None = None
+    acled_type: str | None = None
+    acled_sub_type: str | None = None
 
 
 @dataclass
@@ -215,7 +217,7 @@ class SQLiteStore:
         p = e.place
         self.conn.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?)",
+            "?, ?, ?, ?, ?, ?, ?, ?)",
             (event_id, article_id, position, e.type, e.mode, e.cameo, e.quad_class, int(e.negated),
              int(e.hypothetical), int(e.future), e.confidence, e.date, e.date_precision,
              e.sentence.start, e.sentence.end, e.sentence.text, e.sentence.field,
@@ -223,7 +225,7 @@ class SQLiteStore:
              p.text if p else None, p.start if p else None, p.end if p else None, p.name if p else None,
              p.country if p else None, p.admin1 if p else None, p.lat if p else None, p.lon if p else None,
              p.geonames_id if p else None, p.feature if p else None,
-             json.dumps([dataclasses.asdict(m) for m in e.mentions])),
+             json.dumps([dataclasses.asdict(m) for m in e.mentions]), e.acled_type, e.acled_sub_type),
         )
         self.conn.executemany(
             'INSERT INTO event_actors (event_id, role, position, text, name, country, sector, code, start, "end", '
@@ -263,7 +265,9 @@ class SQLiteStore:
     def events(self, query: Query = Query()) -> Iterator[dict[str, Any]]:
         """Stored events in the export row shape: {"id", "article": {...}, **asdict(Event)}."""
         f = EventFilter(types=(query.type,) if query.type else (), country=query.country, since=query.since,
-                        until=query.until, search=query.search, source=query.source)
+                        until=query.until, search=query.search, source=query.source,
+                        acled_types=(query.acled_type,) if query.acled_type else (),
+                        acled_sub_types=(query.acled_sub_type,) if query.acled_sub_type else ())
         where, params = event_conditions(f, date_column="COALESCE(e.date, a.published)")
         sql = (
             "SELECT e.*, a.title AS a_title, a.published AS a_published, a.url AS a_url, a.source AS a_source "

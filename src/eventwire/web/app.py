@@ -154,7 +154,8 @@ def _actors(items: list[dict[str, Any]], key: str) -> str:
     return "; ".join(str(a.get(key) or "") for a in items) if items else ""
 
 
-EVENT_CSV = ("id", "date", "date_precision", "type", "mode", "cameo", "quad_class", "source_name", "source_country",
+EVENT_CSV = ("id", "date", "date_precision", "type", "mode", "cameo", "quad_class", "acled_type", "acled_sub_type",
+             "source_name", "source_country",
              "source_sector", "source_code", "target_name", "target_country", "target_sector", "target_code",
              "place_name", "place_country", "place_lat", "place_lon", "trigger", "sentence", "negated",
              "hypothetical", "future", "confidence", "article_id", "article_title", "article_published",
@@ -165,8 +166,8 @@ def flat_event(e: dict[str, Any]) -> dict[str, Any]:
     """One CSV row per event: several actors of a role are joined with "; "."""
     place = e.get("place") or {}
     article = e["article"]
-    out = {k: e.get(k) for k in ("id", "date", "date_precision", "type", "mode", "cameo", "quad_class", "negated",
-                                 "hypothetical", "future", "confidence")}
+    out = {k: e.get(k) for k in ("id", "date", "date_precision", "type", "mode", "cameo", "quad_class", "acled_type",
+                                 "acled_sub_type", "negated", "hypothetical", "future", "confidence")}
     for role in ("source", "target"):
         for key in ("name", "country", "sector", "code"):
             out[f"{role}_{key}"] = _actors(e[role], key)

@@ -39,6 +39,7 @@ EVENT = {
                     "properties": {"id": {"type": "string"}} | {k: N_STR for k in ("title", "published", "url",
                                                                                      "source")}},
         "type": {"type": "string"}, "mode": N_STR, "cameo": N_STR, "quad_class": N_INT,
+        "acled_type": N_STR, "acled_sub_type": N_STR,
         "sentence": SPAN, "trigger": SPAN,
         "source": {"type": "array", "items": ACTOR}, "target": {"type": "array", "items": ACTOR},
         "negated": {"type": "boolean"}, "hypothetical": {"type": "boolean"}, "future": {"type": "boolean"},

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .. import acled
 from ..store.queries import EventFilter
 
 
@@ -35,7 +36,8 @@ class Param:
 
     name: str
     description: str
-    kind: str = "string"  # string, date, integer, codes (comma-separated letters), quads (comma-separated 1-4)
+    kind: str = "string"  # string, date, integer, codes (comma-separated letters), quads (comma-separated 1-4),
+    # names (comma-separated, each one of ``choices``, any case)
     pattern: str | None = None
     max_length: int = 200
     minimum: int | None = None
@@ -43,6 +45,7 @@ class Param:
     default: Any = None
     enum: tuple[str, ...] | None = None
     format: str | None = None  # a named string format, e.g. each listing's page token
+    choices: tuple[str, ...] = ()
 
     def schema(self) -> dict[str, Any]:
         if self.kind == "integer":
@@ -59,6 +62,9 @@ class Param:
             out = {"type": "string", "maxLength": self.max_length}
             if self.pattern:
                 out["pattern"] = self.pattern
+            if self.choices:  # the names as written; the server also takes them in any case
+                one = "(" + "|".join(re.escape(c) for c in self.choices) + ")"
+                out["pattern"] = f"^{one}(,{one})*$"
             if self.format:
                 out["format"] = self.format
         if self.default is not None:
@@ -93,6 +99,13 @@ class Param:
             raise APIError(400, bad + f"{raw[:40]!r} is not of the form {self.pattern}")
         if self.kind == "codes":
             return tuple(dict.fromkeys(v.upper() for v in raw.split(",")))
+        if self.kind == "names":
+            known = {c.lower(): c for c in self.choices}
+            values = [v.strip() for v in raw.split(",")]
+            unknown = next((v for v in values if v.lower() not in known), None)
+            if unknown is not None:
+                raise APIError(400, bad + f"{unknown[:40]!r} is not one of {', '.join(self.choices)}")
+            return tuple(dict.fromkeys(known[v.lower()] for v in values))
         if self.kind == "quads":
             return tuple(dict.fromkeys(int(v) for v in raw.split(",")))
         return raw
@@ -127,6 +140,10 @@ EVENT_FILTERS = (
     Param("q", "Full-text search in the articles the events were coded from (words, any order).", max_length=500),
     Param("article", "Only the events of this article id."),
     Param("source", "Only events from articles of this outlet."),
+    Param("acled_type", "ACLED event type(s), comma-separated, any case: " + ", ".join(acled.event_types()) + ".",
+          kind="names", max_length=400, choices=tuple(acled.event_types())),
+    Param("acled_sub_type", "ACLED sub-event type(s), comma-separated, any case (e.g. `Air/drone strike`).",
+          kind="names", max_length=1000, choices=tuple(acled.categories())),
 )
 
 ARTICLE_FILTERS = (
@@ -193,7 +210,8 @@ def event_filter(values: Mapping[str, Any]) -> EventFilter:
         types=values.get("type") or (), quad_classes=values.get("quad_class") or (), country=values.get("country"),
         sector=values.get("sector"), actor=values.get("actor"), place=values.get("place"), since=values.get("since"),
         until=values.get("until"), search=values.get("q"), article=values.get("article"),
-        source=values.get("source"),
+        source=values.get("source"), acled_types=values.get("acled_type") or (),
+        acled_sub_types=values.get("acled_sub_type") or (),
     )
 
 

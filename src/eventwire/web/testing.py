@@ -60,7 +60,7 @@ def sample_documents() -> list[Document]:
         actors=(army, rebels, commander),
         events=(Event("ASSAULT", _span(t1, t1[: t1.index(".") + 1]), _span(t1, "attacked"), mode="firearms",
                       cameo="190", quad_class=4, source=(army,), target=(rebels,), date="2024-03-05",
-                      date_precision="day", place=goma),),
+                      date_precision="day", place=goma, acled_type="Battles", acled_sub_type="Armed clash"),),
         places=(goma,),
         dates=(TimeRef("Tuesday", tuesday.start, tuesday.end, "2024-03-05", "day"),),
         quotes=(Quote(quote_span.text, quote_span.start, quote_span.end, "direct", "told", commander,
@@ -90,9 +90,11 @@ def sample_documents() -> list[Document]:
         actors=(students, police),
         events=(
             Event("PROTEST", _span(t3, t3), _span(t3, "protested"), quad_class=3, source=(students,),
-                  date="2024-01-20", date_precision="day", place=nairobi),
+                  date="2024-01-20", date_precision="day", place=nairobi, acled_type="Protests",
+                  acled_sub_type="Peaceful protest"),
             Event("COERCE", _span(t3, t3), _span(t3, "dispersed"), quad_class=4, source=(police,),
-                  target=(students,), date="2024-01-20", date_precision="day", place=nairobi),
+                  target=(students,), date="2024-01-20", date_precision="day", place=nairobi,
+                  acled_type="Protests", acled_sub_type="Protest with intervention"),
         ),
         places=(nairobi,),
     ))

@@ -4,9 +4,50 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const FILTERS = ["type", "quad_class", "country", "sector", "actor", "place", "since", "until", "q"];
+const FILTERS = ["type", "quad_class", "acled_type", "acled_sub_type", "country", "sector", "actor", "place", "since",
+  "until", "q"];
 const TYPES = ["ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "DEMAND",
   "DISAPPROVE", "MOBILIZE", "PROTEST", "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN"];
+// ACLED's event types and their sub-event types, as in src/eventwire/data/acled/categories.tsv (a test compares them).
+const ACLED = {
+  "Battles": [
+    "Armed clash",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+  ],
+  "Explosions/Remote violence": [
+    "Chemical weapon",
+    "Air/drone strike",
+    "Suicide bomb",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+  ],
+  "Violence against civilians": [
+    "Sexual violence",
+    "Attack",
+    "Abduction/forced disappearance",
+  ],
+  "Protests": [
+    "Peaceful protest",
+    "Protest with intervention",
+    "Excessive force against protesters",
+  ],
+  "Riots": [
+    "Violent demonstration",
+    "Mob violence",
+  ],
+  "Strategic developments": [
+    "Agreement",
+    "Arrests",
+    "Change to group/activity",
+    "Disrupted weapons use",
+    "Headquarters or base established",
+    "Looting/property destruction",
+    "Non-violent transfer of territory",
+    "Other",
+  ],
+};
 const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict" };
 const QUAD_COLOURS = { 1: "#2b7bb9", 2: "#1a9850", 3: "#f0a04b", 4: "#d73027" };
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
@@ -353,6 +394,7 @@ async function drawTable(append) {
     const row = el("tr", { "data-id": e.id },
       el("td", { "data-label": "Date", class: "nowrap" }, e.date || ""),
       el("td", { "data-label": "Type", class: "nowrap q" + (e.quad_class || "") }, e.type),
+      el("td", { "data-label": "ACLED", title: e.acled_type || "" }, e.acled_sub_type || ""),
       el("td", { "data-label": "Source" }, actorLabel(e.source)),
       el("td", { "data-label": "Target" }, actorLabel(e.target)),
       el("td", { "data-label": "Place" }, place || ""),
@@ -452,6 +494,12 @@ async function refresh() {
 async function start() {
   const select = document.getElementById("f-type");
   for (const t of TYPES) select.append(el("option", { value: t }, t));
+  const acledType = document.getElementById("f-acled-type");
+  const acledSub = document.getElementById("f-acled-sub");
+  for (const [t, subs] of Object.entries(ACLED)) {
+    acledType.append(el("option", { value: t }, t));
+    acledSub.append(el("optgroup", { label: t }, ...subs.map((s) => el("option", { value: s }, s))));
+  }
   const form = document.getElementById("filters");
   form.addEventListener("submit", (evt) => { evt.preventDefault(); setFilters(readForm()); });
   document.getElementById("reset").addEventListener("click", () => setFilters({}));
