@@ -369,6 +369,7 @@ class Readers:
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
+        self.write_lock = threading.Lock()
 
     def read(self) -> Connection:
         conn: Connection | None = getattr(self._local, "conn", None)

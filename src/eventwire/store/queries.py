@@ -113,7 +113,7 @@ def attach_vocabulary(conn: sqlite3.Connection) -> None:
 def common_search(conn: sqlite3.Connection, text: str | None) -> bool:
     """Whether every word of a search is in many articles, so that testing each candidate beats listing matches."""
     words = re.findall(r"\w+", (text or "").lower())
-    if not words:
+    if not words or getattr(conn, "dialect", "sqlite") != "sqlite":  # PostgreSQL's planner weighs this itself
         return False
     try:
         total = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0
