@@ -130,6 +130,22 @@ def _json_columns(docs: list[Document]) -> dict[str, list[Any]]:
     }
 
 
+def check_pipeline(model: str | None, stages: Sequence[str] | None) -> None:
+    """Fail on a bad --stages or --model here, before Ray starts, without loading the model in the driver."""
+    import spacy.util
+
+    from ..errors import ModelError
+    from ..pipeline import DEFAULT_MODELS, resolve_stages
+
+    resolve_stages(stages)
+    if model is None:
+        if not any(spacy.util.is_package(m) for m in DEFAULT_MODELS):
+            Pipeline(model, stages)  # the local engine's own message for a missing default model
+        return
+    if not spacy.util.is_package(model) and not Path(model).is_dir():
+        raise ModelError(f"--model {model}: no installed spaCy pipeline or model directory of that name")
+
+
 def _windows(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     window: list[Article] = []
     for article in articles:
@@ -164,7 +180,7 @@ def _mapped(ray: Any, window: list[Article], options: RayOptions, model: str | N
 def annotate_on_ray(articles: Iterable[Article], *, model: str | None = None, stages: Sequence[str] | None = None,
                     options: RayOptions = RayOptions()) -> Iterator[Document]:
     """Documents for the articles, in input order, annotated by ``options.workers`` Ray actors."""
-    Pipeline(model, stages, batch_size=options.batch_size)  # a bad --model or --stages fails before Ray starts
+    check_pipeline(model, stages)
     with ray_session(options) as ray:
         for window in _windows(articles, options.window):
             ds = _mapped(ray, window, options, model, stages, "documents")
@@ -177,7 +193,7 @@ def write_parquet_on_ray(articles: Iterable[Article], out: str | Path, *, model:
                          stages: Sequence[str] | None = None, options: RayOptions = RayOptions()) -> int:
     """Annotate on Ray and write Parquet partitions into folder ``out`` (one subfolder per window, written by the
     cluster); returns how many documents."""
-    Pipeline(model, stages, batch_size=options.batch_size)
+    check_pipeline(model, stages)
     folder = Path(out)
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"--parquet {out}: folder is not empty; choose a new one")
@@ -202,7 +218,7 @@ def ingest_on_ray(articles: Iterable[Article], db: str, *, model: str | None = N
                   stages: Sequence[str] | None = None, options: RayOptions = RayOptions(), dedup: bool = True,
                   on_progress: Any = None) -> StoreTotals:
     """Annotate on Ray with the actors writing straight into the PostgreSQL store ``db``."""
-    Pipeline(model, stages, batch_size=options.batch_size)
+    check_pipeline(model, stages)
     totals = StoreTotals()
     with ray_session(options) as ray:
         for window in _windows(articles, options.window):

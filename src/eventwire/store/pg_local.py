@@ -44,9 +44,11 @@ def _run_as() -> list[str]:
 
 
 class LocalCluster:
-    """``with LocalCluster() as pg: pg.url`` is a superuser URL of database ``eventwire`` on a fresh cluster."""
+    """``with LocalCluster() as pg: pg.url`` is a superuser URL of database ``eventwire`` on a fresh cluster.
+    ``durable=False`` (tests) turns off fsync; benchmarks keep PostgreSQL's durable defaults."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin = _bin_dir()
         self.prefix = _run_as()
         self.root = Path(tempfile.mkdtemp(prefix="eventwire-pg-"))
@@ -69,9 +71,10 @@ class LocalCluster:
             entry = pwd.getpwnam(user)
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "eventwire", "-A", "trust",
-                  "-E", "UTF8", "--locale", "C", "--no-sync")
-        options = (f"-k {self.root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=50 -c shared_buffers=128MB")
+                  "-E", "UTF8", "--locale", "C", *([] if self.durable else ["--no-sync"]))
+        options = f"-k {self.root} -c listen_addresses='' -c max_connections=50 -c shared_buffers=128MB"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"), "-w",
                   "-t", "60", "-o", options, "start")
         self.started = True
