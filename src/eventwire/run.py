@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .engines import annotate_stream
 from .errors import InputError
 from .ingest import DEFAULT_MAX_CHARS, ReadOptions, read_inputs
 from .pipeline import Pipeline
 from .records import Document
-from .store import open_store
+from .store import is_url, open_store
+
+if TYPE_CHECKING:
+    from .engines.ray import RayOptions
+
+ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -36,10 +42,19 @@ def process(
     max_chars: int = DEFAULT_MAX_CHARS,
     on_error: Callable[[InputError], None] | None = None,
     pipeline: Pipeline | None = None,
+    engine: str = "local",
+    ray: RayOptions | None = None,
 ) -> Iterator[Document]:
-    """Read the inputs (paths, directories, "-") and yield one annotated Document per article, in order."""
+    """Read the inputs (paths, directories, "-") and yield one annotated Document per article, in order.
+    ``engine="ray"`` annotates on Ray (engines/ray.py) with ``ray`` options; reading stays here."""
     sink = on_error or (lambda exc: None)
     articles = read_inputs(inputs, sink, ReadOptions(fmt=fmt, max_chars=max_chars))
+    if engine == "ray":
+        from .engines.ray import annotate_on_ray, options_for
+
+        yield from annotate_on_ray(articles, model=model, stages=stages,
+                                   options=options_for(ray, workers, batch_size))
+        return
     yield from annotate_stream(
         articles, model=model, stages=stages, workers=workers, batch_size=batch_size, pipeline=pipeline
     )
@@ -60,10 +75,13 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     pipeline: Pipeline | None = None,
     dedup: bool = True,
+    engine: str = "local",
+    ray: RayOptions | None = None,
 ) -> Outcome:
     """Process the inputs into the database. Articles already stored are skipped before parsing, so rerunning an
     interrupted ingest finishes the job without duplicates. ``dedup=False`` skips near-duplicate detection and
-    stories (stories.py)."""
+    stories (stories.py). With ``engine="ray"`` the articles are annotated on Ray; into PostgreSQL the Ray actors
+    write themselves (concurrent upserts), into SQLite this process writes what they return."""
     outcome = Outcome()
 
     def record_error(exc: InputError) -> None:
@@ -76,9 +94,23 @@ def ingest(
             a for a in read_inputs(inputs, record_error, ReadOptions(fmt=fmt, max_chars=max_chars))
             if not _already(store.contains(a.id), outcome)
         )
-        docs = annotate_stream(
-            articles, model=model, stages=stages, workers=workers, batch_size=batch_size, pipeline=pipeline
-        )
+        if engine == "ray":
+            from .engines.ray import annotate_on_ray, ingest_on_ray, options_for
+
+            options = options_for(ray, workers, batch_size)
+            if is_url(db):
+                totals = ingest_on_ray(articles, str(db), model=model, stages=stages, options=options, dedup=dedup,
+                                       on_progress=on_progress)
+                outcome.documents = totals.documents
+                outcome.stored = totals.stored
+                outcome.existing += totals.existing
+                outcome.events = totals.events
+                return outcome
+            docs: Iterator[Document] = annotate_on_ray(articles, model=model, stages=stages, options=options)
+        else:
+            docs = annotate_stream(
+                articles, model=model, stages=stages, workers=workers, batch_size=batch_size, pipeline=pipeline
+            )
 
         def counted(stream: Iterable[Document]) -> Iterator[Document]:
             for doc in stream:

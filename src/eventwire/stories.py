@@ -470,7 +470,7 @@ class StoryIndexer:
         for label, text in mine:
             rows = conn.execute(
                 "SELECT DISTINCT article_id FROM (SELECT article_id FROM entities WHERE label = ? AND text = ? "
-                "ORDER BY id DESC LIMIT ?)", (label, text, s.entity_recent),
+                "ORDER BY id DESC LIMIT ?) recent", (label, text, s.entity_recent),
             )
             shared.update(r[0] for r in rows if r[0] != doc.article.id)
         low, high = _shift(day, -s.window_days), _shift(day, s.window_days)

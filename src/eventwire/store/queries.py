@@ -115,7 +115,7 @@ def attach_vocabulary(conn: sqlite3.Connection) -> None:
 def common_search(conn: sqlite3.Connection, text: str | None) -> bool:
     """Whether every word of a search is in many articles, so that testing each candidate beats listing matches."""
     words = re.findall(r"\w+", (text or "").lower())
-    if not words:
+    if not words or getattr(conn, "dialect", "sqlite") != "sqlite":  # PostgreSQL's planner weighs this itself
         return False
     try:
         total = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0
@@ -426,7 +426,7 @@ def list_actors(
         where.append("name > ? COLLATE NOCASE")
         params.append(after[0])
     sql = (
-        "SELECT name, MAX(country) AS country, MAX(sector) AS sector, MAX(code) AS code, COUNT(*) AS events, "
+        "SELECT MIN(name) AS name, MAX(country) AS country, MAX(sector) AS sector, MAX(code) AS code, COUNT(*) AS events, "
         "SUM(role = 'source') AS as_source, SUM(role = 'target') AS as_target FROM event_actors "
         f"WHERE {' AND '.join(where)} GROUP BY name COLLATE NOCASE ORDER BY name COLLATE NOCASE LIMIT ?"
     )
@@ -480,7 +480,7 @@ def stats(
             f"{_where([*where, 'e.place_country IS NOT NULL'])} UNION "
             f"SELECT e.id, {period}, x.country FROM {source} JOIN event_actors x ON x.event_id = e.id "
             f"{_where([*where, 'x.country IS NOT NULL'])}"
-            ") GROUP BY period, key ORDER BY period, key LIMIT ?"
+            ") pairs GROUP BY period, key ORDER BY period, key LIMIT ?"
         )
         return [dict(r) for r in conn.execute(sql, [*params, *params, limit])]
     key = {"type": "e.type", "quad_class": "e.quad_class", "none": "NULL"}[by]
@@ -525,7 +525,7 @@ def _stats_from_counts(
         where.append(f"quad_class IN ({', '.join('?' * len(f.quad_classes))})")
         params += list(f.quad_classes)
     # With one country fixed its primary-key range is small; the day index would read every country's rows.
-    dated = column if by == "country" else f"+{column}"
+    dated = column if by == "country" else f"({column} || '')"  # an expression: no index (SQLite's unary + idiom)
     if f.since or f.until:
         where.append(f"{dated} <> ''")
     if f.since:

@@ -29,8 +29,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import EventwireError, InputError
-from ..store import open_store
+from ..store import is_url, open_store
 from ..store import queries as q
+from ..store.postgres import Readers
 from . import params as P
 from .openapi import openapi_document
 from .params import APIError
@@ -193,11 +194,15 @@ def create_app(
 ) -> Starlette:
     """The API and page over database ``db`` (created or upgraded on the spot). With ``token``, ``POST /articles``
     accepts articles from requests bearing it; ``pipeline_factory`` builds the annotating Pipeline on first use."""
-    path = Path(db)
+    path: str | Path = str(db) if is_url(db) else Path(db)
     open_store(path).close()  # migrations (incl. the API's indexes) once, before any reader starts
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA optimize")  # fresh planner statistics where the tables have grown
-    database = Database(path)
+    database: Any
+    if isinstance(path, str):  # PostgreSQL (store/postgres.py): one read-only connection per thread as well
+        database = Readers(path)
+    else:
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA optimize")  # fresh planner statistics where the tables have grown
+        database = Database(path)
     world_geojson()  # built once now, not during the first visitor's page load
     pipeline_holder: dict[str, Any] = {}
 
