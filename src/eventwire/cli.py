@@ -304,12 +304,14 @@ def _print_table(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, in
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    from .export import safe_cells
+
     writer: csv.DictWriter[str] | None = None
     for row in rows:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row), extrasaction="ignore")
             writer.writeheader()
-        writer.writerow(row)
+        writer.writerow(safe_cells(row))
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date as Date
 from functools import lru_cache
@@ -117,12 +118,29 @@ def _flat(row: Row) -> dict[str, Any]:
     return out
 
 
+# A spreadsheet reads a cell that opens with one of these as a formula (CSV injection); a leading apostrophe makes
+# it text again, and spreadsheets hide the apostrophe. Numbers such as "-3.5" are left alone.
+_FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """The cell as a spreadsheet shows it as text: a string opening like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_OPENERS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_cells(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: spreadsheet_safe(v) for k, v in row.items()}
+
+
 def _write_csv(rows: Iterable[Row], out: TextIO) -> int:
     writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in _flat(row).items()})
+        writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in _flat(row).items()})
         n += 1
     return n
 
@@ -288,7 +306,7 @@ def _write_gdelt(rows: Iterable[Row], out: TextIO) -> int:
     n = 0
     for row in rows:
         for line in _gdelt_lines(row):
-            writer.writerow(line)
+            writer.writerow(safe_cells(line))
             n += 1
     return n
 
@@ -401,7 +419,7 @@ def _write_acled(rows: Iterable[Row], out: TextIO) -> int:
     for row in rows:
         line = _acled(row)
         if line is not None:
-            writer.writerow(line)
+            writer.writerow(safe_cells(line))
             n += 1
     return n
 

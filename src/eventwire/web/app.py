@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import EventwireError, InputError
+from ..export import spreadsheet_safe
 from ..store import is_url, open_store
 from ..store import queries as q
 from ..store.postgres import Readers
@@ -132,7 +133,7 @@ def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], next
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([spreadsheet_safe(_cell(row.get(c))) for c in columns])
     headers = dict(SECURITY_HEADERS)
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
