@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ from ..stories import (
 from .queries import ArticleFilter, EventFilter, article_conditions, event_conditions, event_dicts, stored_document
 
 DEFAULT_DB = "eventwire.db"
+# How long one statement waits for another process's lock, and how many such waits before giving up: a writer holds
+# the lock for one batch (milliseconds), a migration building indexes on a big database for minutes.
+BUSY_TIMEOUT_MS = 10_000
+BUSY_RETRIES = 30
 
 
 @dataclass(frozen=True)
@@ -79,13 +84,19 @@ class SQLiteStore:
         try:
             if self.path != ":memory:" and not Path(self.path).parent.exists():
                 raise StoreError(f"--db {self.path}: folder {Path(self.path).parent} does not exist")
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            # The busy timeout comes first: switching a new file to WAL takes a lock another process may hold.
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 10000")
             self.migrate()
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreError(f"--db {self.path}: the database stayed locked by another process for "
+                                 f"{BUSY_RETRIES * BUSY_TIMEOUT_MS // 1000} s; try again") from None
+            raise StoreError(f"--db {self.path}: not an eventwire SQLite database ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"--db {self.path}: not an eventwire SQLite database ({exc})") from None
 
@@ -111,20 +122,24 @@ class SQLiteStore:
         return int(row[0] or 0)
 
     def migrate(self) -> None:
-        """Apply the migrations this database has not seen, each in its own transaction."""
+        """Apply the migrations this database has not seen, each in its own transaction.
+
+        Safe when several processes open a new database at once: each migration takes the write lock (BEGIN
+        IMMEDIATE) and reads the schema version again under it, so exactly one process applies it and the others see
+        it applied. A database already up to date is checked without taking the lock (readers never wait here)."""
         migrations = _migrations()
-        current = self.version
         newest = migrations[-1][0] if migrations else 0
+        current = self.version
+        if current == newest:
+            return
         if current > newest:
-            raise StoreError(
-                f"--db {self.path}: schema version {current} is newer than this eventwire knows ({newest}); upgrade eventwire"
-            )
-        if current == 0 and self._has_foreign_tables():
-            raise StoreError(f"--db {self.path}: holds tables that are not eventwire's; choose another file")
+            self._check_version(current, newest)
         for version, name, sql in migrations:
-            if version <= current:
-                continue
             with self._transaction():
+                current = self.version
+                self._check_version(current, newest)
+                if version <= current:
+                    continue
                 self.conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
                 )
@@ -134,10 +149,18 @@ class SQLiteStore:
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, datetime.now(UTC).isoformat())
                 )
 
+    def _check_version(self, current: int, newest: int) -> None:
+        if current > newest:
+            raise StoreError(
+                f"--db {self.path}: schema version {current} is newer than this eventwire knows ({newest}); upgrade eventwire"
+            )
+        if current == 0 and self._has_foreign_tables():
+            raise StoreError(f"--db {self.path}: holds tables that are not eventwire's; choose another file")
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         """One write transaction, taken at once (no lock upgrade later); rolled back on any error or interrupt."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield
             self.conn.execute("COMMIT")
@@ -313,6 +336,23 @@ class SQLiteStore:
                     if doc is not None:
                         indexer.add(self.conn, doc, now)
         return len(todo)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _retry_busy(step: Callable[[], object]) -> None:
+    """Run ``step``, again after each "database is locked" (each try already waited the busy timeout), at most
+    BUSY_RETRIES times: no lock held by another writer reaches the user as an error unless it outlasts them all."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or attempt == BUSY_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 def _speaker(actor: Actor | None) -> tuple[Any, ...]:
