@@ -502,7 +502,7 @@ def test_quotes_complement_after_the_cue_wins_over_a_misread_opening(nlp: Langua
     # opening's verb hangs on "said" as a second complement. What was said is the one after the verb.
     from spacy.tokens import Doc
 
-    from eventwire.annotate.quotes import _complement
+    from eventwire.annotate.quote_content import _complement
 
     words = ["After", "he", "left", ",", "Cruz", "said", "he", "was", "sure", "."]
     heads = [2, 2, 5, 5, 5, 5, 7, 5, 7, 5]

@@ -139,16 +139,20 @@ def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:
     return pieces
 
 
-def _pieces(articles: Iterable[Article]) -> Iterator[tuple[str, tuple[Article, bool]]]:
+# A piece of a body to parse, with its article and whether it is the article's last piece.
+_Piece = tuple[str, tuple[Article, bool]]
+
+
+def _pieces(articles: Iterable[Article]) -> Iterator[_Piece]:
     for article in articles:
         parts = split_text(article.text, PIECE_CHARS)
         for k, part in enumerate(parts):
             yield part, (article, k == len(parts) - 1)
 
 
-def _batches(pieces: Iterable[tuple[str, object]], most: int) -> Iterator[list[tuple[str, object]]]:
+def _batches(pieces: Iterable[_Piece], most: int) -> Iterator[list[_Piece]]:
     """Consecutive pieces, at most ``most`` of them and BATCH_CHARS characters (a longer piece alone) a batch."""
-    batch: list[tuple[str, object]] = []
+    batch: list[_Piece] = []
     chars = 0
     for piece in pieces:
         if batch and (len(batch) >= most or chars + len(piece[0]) > BATCH_CHARS):
