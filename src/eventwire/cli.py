@@ -395,6 +395,31 @@ def migrate(source: str, target: str, quiet: bool) -> None:
                    f"events copied from {source}", err=True)
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database file, or a postgresql:// URL.")
+@click.option("--since", default="7d", show_default=True, metavar="7d|all|YYYY-MM-DD",
+              help="Start of the period: a number of days back from its end, a date, or all.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD",
+              help="Last day of the period (default: the newest publication day stored).")
+@click.option("--country", "countries", multiple=True, metavar="ISO3",
+              help="Only events involving this country (actor or place); repeat for several.")
+@click.option("--actor", default=None, metavar="NAME", help="Only events with this actor (name or code).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="brief.html (offline, charts inline) or brief.pdf (printed by headless Chromium).")
+@user_errors
+def brief(db: str, since: str, until: str | None, countries: tuple[str, ...], actor: str | None,
+          output: Path) -> None:
+    """Write a situation brief: headline counts against the previous period, map, timeline, actor network, the
+    most reported happenings and quotes, each linked to its article and sentence."""
+    from .brief import build_brief, write_brief
+
+    with _open_existing(db) as store:
+        report = build_brief(store.conn, since, until, countries, actor)
+    write_brief(report, output, redact(db) if is_url(db) else Path(db).name)
+    click.echo(f"{output}: brief of {report.period.label()}, {report.total} events from {report.articles} "
+               f"articles", err=True)
+
+
 @main.command("eval")
 @click.argument("name")
 @click.option("--gold", required=True, type=click.Path(exists=True), help="Path to the gold data set.")
