@@ -251,7 +251,7 @@ def test_events_eval_scores_gold_records(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["Heavy rain in Paris.", "More talks in Geneva next week, officials in Bern."])
 def test_events_in_clause_ends_at_a_verbless_root(nlp: Language, text: str) -> None:
     """A sentence with no verb: climbing from a place to the root must stop there (it once looped for ever)."""
-    from eventwire.annotate.events import _in_clause
+    from eventwire.annotate.events_attach import _in_clause
 
     doc = nlp(text)
     start = text.index(" in ") + 4
