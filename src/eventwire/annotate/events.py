@@ -29,7 +29,7 @@ from .events_frames import (
     _range,
     _two_sided,
 )
-from .events_triggers import CONVERTING, FRAME_DEFAULT, Step, _base, _climb, _flags, _frame, _verb_code
+from .events_triggers import CONVERTING, FRAME_DEFAULT, Step, _base, _climb, _flags, _frame, _has_must, _verb_code
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,12 @@ class EventCoder:
         index = ActorIndex(actors, places)
         consumed: set[int] = set()
         chains: list[tuple[list[Step], str, float]] = []
+        triggers: set[int] = set()
         for tok in doc:
             base = _base(tok, lex)
             if base is None:
                 continue
+            triggers.add(tok.i)
             steps = _climb(tok, lex)
             if tok.pos_ == "NOUN" and not self._licensed(tok, steps, index):
                 continue
@@ -107,6 +109,14 @@ class EventCoder:
                 steps = _climb(tok, lex)
                 steps[0] = Step(tok, None)
                 chains.append((steps, frame.code, FRAME_DEFAULT))
+                continue
+            # "The forum concluded that the US must allocate more": whoever says that someone must act demands it,
+            # whatever the act (the request frame's default code: CAMEO 100).
+            if frame is None and tok.i not in triggers and tok.dep_ == "ccomp" and _has_must(tok):
+                said = _frame(tok.head, lex)
+                code = lex.combined("request", None)
+                if said is not None and said.kind == "speech" and code:
+                    chains.append((_climb(tok, lex), code, FRAME_DEFAULT))
         sentences = _Sentences(doc)
         for steps, code, conf in chains:
             coded = self._event(steps, code, conf, index, field, sentences)

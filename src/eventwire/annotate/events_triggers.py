@@ -46,12 +46,17 @@ def _key(tok: Token) -> str:
 
 
 def _keys(tok: Token) -> tuple[str, ...]:
-    """The key, then forms that survive a lemmatizer slip ("hopes" -> "hop"): the word, the word less its -s."""
+    """The key, then forms that survive a lemmatizer slip ("hopes" -> "hop", "staged" -> "stag"): the word, the word
+    less its -s, or less the -d and the -ed of a past form."""
     key = _key(tok)
     if " " in key:
         return (key,)
     low = tok.lower_
-    return (key, low, low[:-1]) if low.endswith("s") else (key, low)
+    if low.endswith("s"):
+        return (key, low, low[:-1])
+    if low.endswith("ed"):
+        return (key, low, low[:-1], low[:-2])
+    return (key, low)
 
 
 def _frame(tok: Token, lex: Lexicon) -> Frame | None:
@@ -172,8 +177,11 @@ def _climb(tok: Token, lex: Lexicon) -> list[Step]:
             steps.append(Step(head, None))  # "must be ready to": the copula carries the modal and the subject
             node = head
             continue
-        if dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
-            frame = _frame(head, lex)  # "have sworn to fight" is parsed as a purpose clause
+        if dep == "advcl" and any(
+            (c.dep_ == "aux" and c.lower_ == "to") or (c.dep_ == "mark" and c.lower_ == "for") for c in node.children
+        ):
+            # "have sworn to fight" and "pushing for the US (to) support" are parsed as adverbial clauses
+            frame = _frame(head, lex)
             if frame is not None and frame.kind in CONVERTING:
                 steps.append(Step(head, frame))
                 node = head
