@@ -133,6 +133,10 @@ def score(gold: Sequence[GoldEvent], coded: Sequence[Sequence[Event]], mains: Se
     return {"metrics": metrics, "events": events, "confusion": confusion}
 
 
+def _brief(e: Event) -> tuple[str, str, str, list[str], list[str]]:
+    return (e.type, e.cameo or "", e.trigger.text, sorted(actor_codes(e.source)), sorted(actor_codes(e.target)))
+
+
 def baseline(gold: Sequence[GoldEvent]) -> dict[str, Any]:
     """Most frequent type for every sentence, with no actors."""
     if not gold:
@@ -182,6 +186,24 @@ def run(
             {"id": g.id, "gold": g.type, "ours": m.type if m else None, "text": g.text}
             for g, m in zip(records, mains)
             if m is None or m.type != g.type
+        ],
+        # The independent scorer's misses: sentences where no coded event matches type, source and target, and
+        # every event whose type is not the gold's, each with all the sentence's coded events.
+        "coded_misses": [
+            {
+                "id": g.id,
+                "gold": (g.type, sorted(g.source), sorted(g.target)),
+                "coded": [_brief(e) for e in evs],
+                "text": g.text,
+            }
+            for g, evs in zip(records, coded)
+            if not any(
+                e.type == g.type
+                and agrees(actor_codes(e.source), g.source)
+                and agrees(actor_codes(e.target), g.target)
+                for e in evs
+            )
+            or any(e.type != g.type for e in evs)
         ],
         "actor_errors": [
             {
