@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .period import Period
@@ -162,11 +163,19 @@ def _actors(conn: Any, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any
     return out
 
 
+@lru_cache(maxsize=4096)
+def is_country(code: str) -> bool:
+    """An ISO 3166 alpha-3 code (the actor dictionaries also use IGO, NGO, MNC and the like in that field)."""
+    import pycountry
+
+    return len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None
+
+
 def _countries(event: dict[str, Any], actors: list[dict[str, Any]]) -> tuple[str, ...]:
     found = {a["country"] for a in actors if a["country"]}
     if event["place_country"]:
         found.add(event["place_country"])
-    return tuple(sorted(found))
+    return tuple(sorted(c for c in found if is_country(c)))
 
 
 def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
