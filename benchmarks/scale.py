@@ -3,7 +3,7 @@ on a PostgreSQL database of a million generated events beside SQLite's.
 
     python benchmarks/scale.py workers ../shared/corpus/bbc [--limit 200] [--workers 1,2] [--runs 3]
     python benchmarks/scale.py ingest ../shared/corpus/bbc [--limit N] [--runs 3]
-    python benchmarks/scale.py api [--events 1000000] [--requests 270]
+    python benchmarks/scale.py api [--events 1000000] [--requests 270] [--clients 1,8]
 
 ``workers``: the same texts through (a) the local engine in this process and (b) ``--engine ray`` with each worker
 count, alternating, in the same run; articles/s, the ratio to (a), and Ray's overhead at 1 worker. Both sides load
@@ -186,17 +186,19 @@ def run_api(args: argparse.Namespace) -> int:
         print(f"eventwire migrate: {done.rows.get('events', 0):,} events, {done.rows.get('event_actors', 0):,} "
               f"actors copied in {time.perf_counter() - start:.0f} s (with VACUUM ANALYZE); "
               f"PostgreSQL {_pg_size(cluster.url) / 1e9:.2f} GB, SQLite {db.stat().st_size / 1e9:.2f} GB")
-        results: dict[str, dict[str, tuple[float, float]]] = {}
-        for name, target in (("SQLite", str(db)), ("PostgreSQL", cluster.url)):
-            results[name] = _summary(measure_api(target, args.requests))  # type: ignore[arg-type]
-            print(f"{name} measured (load {_load()})", flush=True)
-    print("\n| request | SQLite median ms | SQLite p95 ms | PostgreSQL median ms | PostgreSQL p95 ms |")
-    print("|---|---:|---:|---:|---:|")
-    for kind in results["SQLite"]:
-        (lm, lp), (pm, pp) = results["SQLite"][kind], results["PostgreSQL"][kind]
-        print(f"| {kind} | {lm:.1f} | {lp:.1f} | {pm:.1f} | {pp:.1f} |")
-    worst = {name: max(p for _, p in r.values()) for name, r in results.items()}
-    print(f"\nworst p95: SQLite {worst['SQLite']:.1f} ms, PostgreSQL {worst['PostgreSQL']:.1f} ms")
+        for clients in [int(c) for c in str(args.clients).split(",")]:
+            results: dict[str, dict[str, tuple[float, float]]] = {}
+            for name, target in (("SQLite", str(db)), ("PostgreSQL", cluster.url)):
+                results[name] = _summary(measure_api(target, args.requests, clients=clients))  # type: ignore[arg-type]
+                print(f"{name} measured with {clients} client(s) (load {_load()})", flush=True)
+            print(f"\n{clients} client(s) at once:\n")
+            print("| request | SQLite median ms | SQLite p95 ms | PostgreSQL median ms | PostgreSQL p95 ms |")
+            print("|---|---:|---:|---:|---:|")
+            for kind in results["SQLite"]:
+                (lm, lp), (pm, pp) = results["SQLite"][kind], results["PostgreSQL"][kind]
+                print(f"| {kind} | {lm:.1f} | {lp:.1f} | {pm:.1f} | {pp:.1f} |")
+            worst = {name: max(p for _, p in r.values()) for name, r in results.items()}
+            print(f"\nworst p95: SQLite {worst['SQLite']:.1f} ms, PostgreSQL {worst['PostgreSQL']:.1f} ms", flush=True)
     return 0
 
 
@@ -218,6 +220,7 @@ def main() -> int:
     api.add_argument("--events", type=int, default=1_000_000)
     api.add_argument("--requests", type=int, default=270)
     api.add_argument("--regenerate", action="store_true")
+    api.add_argument("--clients", default="1,8", help="comma-separated numbers of concurrent clients")
     args = parser.parse_args()
     if getattr(args, "corpus", None) is not None and not args.corpus.is_dir():
         print(f"Error: {args.corpus}: not a folder", file=sys.stderr)
