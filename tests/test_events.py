@@ -312,3 +312,12 @@ def test_events_no_demand_without_must(pipe: Pipeline) -> None:
     # the negative case: a statement about what someone can or will do is no demand
     events = code(pipe, "The Swedish minister said on Monday that Norway can allocate more money.")
     assert not [e for e in events if e.type == "REQUEST"], events
+
+
+def test_events_bare_target_takes_the_place_country(pipe: Pipeline) -> None:
+    # people with no country of their own, hit in a named place: the place's country is the target
+    events = code(pipe, "Turkish soldiers shot two smugglers near Aleppo on Friday.")
+    hit = [e for e in events if e.type == "ASSAULT"]
+    assert hit, events
+    assert countries(hit[0].source) == ["TUR"]
+    assert countries(hit[0].target) == ["SYR"]
