@@ -321,3 +321,17 @@ def test_events_bare_target_takes_the_place_country(pipe: Pipeline) -> None:
     assert hit, events
     assert countries(hit[0].source) == ["TUR"]
     assert countries(hit[0].target) == ["SYR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        # verbs PETRARCH codes only inside a pattern, given their core code from the ontology (verbs.tsv)
+        ("Serbian troops pulled back from the Kosovo border.", "RETREAT"),
+        ("Greece ruled out any talks with Turkey.", "REJECT"),
+        ("Spain renounced its claim to the islands held by Morocco.", "CONCEDE"),
+    ],
+)
+def test_events_ontology_core_verbs(pipe: Pipeline, text: str, etype: str) -> None:
+    events = code(pipe, text)
+    assert etype in [e.type for e in events], events
