@@ -312,3 +312,26 @@ def test_events_no_demand_without_must(pipe: Pipeline) -> None:
     # the negative case: a statement about what someone can or will do is no demand
     events = code(pipe, "The Swedish minister said on Monday that Norway can allocate more money.")
     assert not [e for e in events if e.type == "REQUEST"], events
+
+
+def test_events_bare_target_takes_the_place_country(pipe: Pipeline) -> None:
+    # people with no country of their own, hit in a named place: the place's country is the target
+    events = code(pipe, "Turkish soldiers shot two smugglers near Aleppo on Friday.")
+    hit = [e for e in events if e.type == "ASSAULT"]
+    assert hit, events
+    assert countries(hit[0].source) == ["TUR"]
+    assert countries(hit[0].target) == ["SYR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        # verbs PETRARCH codes only inside a pattern, given their core code from the ontology (verbs.tsv)
+        ("Serbian troops pulled back from the Kosovo border.", "RETREAT"),
+        ("Greece ruled out any talks with Turkey.", "REJECT"),
+        ("Spain renounced its claim to the islands held by Morocco.", "CONCEDE"),
+    ],
+)
+def test_events_ontology_core_verbs(pipe: Pipeline, text: str, etype: str) -> None:
+    events = code(pipe, text)
+    assert etype in [e.type for e in events], events

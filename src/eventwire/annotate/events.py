@@ -179,11 +179,14 @@ class EventCoder:
         source, src_ranges = self._source(steps, kind_top, speech_at, must, index)
         target = self._target(steps, kind_top, path, final.type, index, src_ranges, must, source)
         target = _not_source(target, source)
-        if not target and final.type not in ("CONSULT", "SUPPORT", "AGREE", "COOPERATE"):
-            # Where a domestic act happens is what it is done to ("imposed a curfew in Abidjan").
+        if (not target or all(_bare(a) for a in target)) and final.type not in (
+            "CONSULT", "SUPPORT", "AGREE", "COOPERATE"
+        ):
+            # Where a domestic act happens is what it is done to ("imposed a curfew in Abidjan"), and it gives bare
+            # people their country ("killed two youths near Samarra").
             top = steps[-1].tok
             start, end = _range(top)
-            target = _not_source(index.places_within(start, end), source)[:1]
+            target = _not_source(index.places_within(start, end), source)[:1] or target
         if not source and not target:
             return None
         if not target and not _two_sided(plover, final.type, conf, kind_top, source):

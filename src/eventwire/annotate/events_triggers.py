@@ -77,12 +77,6 @@ def _noun_code(tok: Token, lex: Lexicon) -> str | None:
     decided, code = sense(tok, tok.lemma_.lower(), "NOUN", lex)
     if decided:
         return code
-    if tok.lemma_.lower() == "state":
-        # "state of emergency", "state of siege": the event is the noun after "of".
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                inner = next((g for g in prep.children if g.dep_ == "pobj"), None)
-                return lex.nouns.get(inner.lemma_.lower()) if inner is not None else None
     for c in tok.children:
         if c.dep_ in ("compound", "amod") and c.i == tok.i - 1:
             hit = lex.nouns.get(f"{c.lemma_.lower()} {tok.lemma_.lower()}") or lex.nouns.get(
