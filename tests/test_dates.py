@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -140,21 +140,46 @@ def test_dates_stage_uses_inferred_anchor(nlp: Language) -> None:
         ("2025-07-09", "2025-07-06"),
         ("2025-07-09T08:30:00+02:00", "2025-07-06"),
         ("Wed, 09 Jul 2025 08:30:00 GMT", "2025-07-06"),  # as RSS feeds write it
-        ("not a date", None),  # unreadable, and nothing in the article to infer from
+        ("not a date", "XXXX-XX-XX"),  # unreadable, and nothing in the article to infer from: a day, unknown
     ],
 )
-def test_dates_stage_anchors_on_published(nlp: Language, published: str, expected: str | None) -> None:
+def test_dates_stage_anchors_on_published(nlp: Language, published: str, expected: str) -> None:
     article = Article(id="z", text="The council voted Sunday to extend the curfew.", published=published)
     doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
     assert [(d.text, d.value) for d in doc.dates] == [("Sunday", expected)]
 
 
-def test_dates_stage_without_anchor_keeps_only_absolute_values(nlp: Language) -> None:
-    article = Article(id="y", text="Talks resumed Sunday, a year after the accord of March 2024.")
+def test_dates_stage_without_anchor_keeps_only_what_is_known(nlp: Language) -> None:
+    article = Article(id="y", text="Talks resumed Sunday, a year after the accord of March 2024. Polls open on "
+                      "November 3 and results come next month.")
     doc = next(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate([article]))
     values = {d.text: d.value for d in doc.dates}
     assert values["March 2024"] == "2024-03"
-    assert values["Sunday"] is None
+    assert values["a year"] == "P1Y"
+    # What depended on the anchor stays unknown, in TimeML's form: the day and month of "November 3" are known.
+    assert values["Sunday"] == "XXXX-XX-XX"
+    assert values["November 3"] == "XXXX-11-03"
+    assert values["next month"] == "XXXX-XX"
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "expected"),
+    [
+        ("1901-12-24", "1957-12-24", "XXXX-12-24"),
+        ("1901-W12", "1957-W41", "XXXX-WXX"),
+        ("2024-03", "2024-03", "2024-03"),
+        ("1901-Q1", "1957-Q4", "XXXX-QX"),
+        ("1901-03-14T15:00", "1957-10-02T15:00", "XXXX-XX-XXT15:00"),
+        # Values of different shapes share nothing: no value.
+        ("1901-03", "P3M", None),
+        ("1901-W12", "1957-W41-WE", None),
+        (None, "1957-W41", None),
+    ],
+)
+def test_dates_unanchored_masks_what_differs(one: str | None, two: str | None, expected: str | None) -> None:
+    from eventwire.annotate.dates import _unanchored
+
+    assert _unanchored(one, two) == expected
 
 
 TML = """<?xml version="1.0" ?>
@@ -241,3 +266,63 @@ def test_dates_reported_quarter_reads_the_last_quarter_named(text: str, expressi
 @pytest.mark.parametrize("text", ["The latest period of calm ended.", "That quarter of the city is quiet."])
 def test_dates_reported_quarter_needs_a_quarter_named(text: str) -> None:
     assert not [r for r in extract_dates(text, date(2026, 11, 2)) if "period" in r.text or "quarter" in r.text]
+
+
+def _seed_articles(shared: Path) -> list[Article]:
+    from eventwire.ingest import ReadOptions, read_inputs
+
+    seed = shared / "seed.txt"
+    if not seed.is_file():
+        pytest.skip(f"seed articles not found at {seed}")
+    return list(read_inputs([str(seed)], lambda err: None, ReadOptions()))
+
+
+def test_dates_seed_as_read(nlp: Language, shared: Path) -> None:
+    docs = list(Pipeline(stages=["entities", "dates"], nlp=nlp).annotate(_seed_articles(shared)))
+    for doc in docs:
+        dated = doc.article.published is not None
+        for d in doc.dates:
+            assert d.value is not None, d  # every expression has a value, known or in TimeML's unknown form
+            if dated and d.type == "DATE":
+                assert d.value[:1].isdigit(), d  # with a publication date, every date has its year
+        if dated:
+            # The publication date was inferred, and says from what.
+            assert doc.article.published_from in {"dateline", "url", "caption", "text"}
+    # An article that names no date with its year anywhere keeps month and day, and a week stays a week.
+    undated = [d for doc in docs if doc.article.published is None for d in doc.dates]
+    assert any(d.precision == "day" and d.value.startswith("XXXX-") and d.value[5:7].isdigit() for d in undated)
+    assert any(d.precision == "week" and d.value == "XXXX-WXX" for d in undated)
+
+
+@pytest.mark.parametrize("published", ["2021-11-10", "2022-01-15", "2021-12-30"])
+def test_dates_seed_resolve_against_the_publication_date(nlp: Language, shared: Path, published: str) -> None:
+    from dataclasses import replace
+
+    anchor = date.fromisoformat(published)
+    articles = [replace(a, published=published) for a in _seed_articles(shared)]
+    for doc in Pipeline(stages=["entities", "dates"], nlp=nlp).annotate(articles):
+        for d in doc.dates:
+            assert d.value is not None, d
+            if d.type == "DATE":
+                assert d.value[:1].isdigit(), d  # every date has its year
+            if d.precision == "week" and d.text.lower().startswith("next"):
+                y, w, _ = (anchor + timedelta(days=7)).isocalendar()
+                assert d.value == f"{y}-W{w:02d}"
+            if d.precision == "day" and d.type == "DATE":
+                # A scheduled or past day lies within a year of the anchor, on the side its tense says.
+                assert abs((date.fromisoformat(d.value[:10]) - anchor).days) <= 366
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The leader reiterated Sunday the group's refusal.", "2025-07-06"),  # past verb: the Sunday gone
+        ("The leader will speak Sunday about the refusal.", "2025-07-13"),  # future: the Sunday ahead
+        ("Elections are scheduled for December 24.", "2025-12-24"),
+        ("The elections held on June 24 were disputed.", "2025-06-24"),
+        ("The elections on June 24 will be disputed.", "2026-06-24"),
+    ],
+)
+def test_dates_tense_of_governing_verb_decides_the_side(nlp: Language, text: str, expected: str) -> None:
+    refs = list(extract_dates(text, date(2025, 7, 9), nlp(text)))
+    assert [r.value for r in refs] == [expected]

@@ -271,6 +271,21 @@ def extract_dates(
 _PROBE = (date(1901, 3, 14), date(1957, 10, 2))
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _unanchored(one: str | None, two: str | None) -> str | None:
+    """The value two resolutions against far-apart anchors share, in TimeML's form for what stays unknown: each run
+    of digits that differs becomes Xs ("December 24" -> XXXX-12-24, "next week" -> XXXX-WXX, "Sunday" ->
+    XXXX-XX-XX). None when the two differ in shape (no common form)."""
+    if one is None or two is None or one == two:
+        return one if one == two else None
+    if _DIGITS.sub("0", one) != _DIGITS.sub("0", two):
+        return None
+    runs = iter(_DIGITS.findall(two))
+    return _DIGITS.sub(lambda m: m.group() if m.group() == next(runs) else "X" * len(m.group()), one)
+
+
 @register_stage("dates", adds="dates")
 def dates_stage(nlp: Language) -> StageFn:
     lexicon = load_lexicon()
@@ -278,15 +293,15 @@ def dates_stage(nlp: Language) -> StageFn:
     def run(ctx: Context) -> Iterator[TimeRef]:
         anchor = anchor_of(ctx.article)
         if anchor is None:
-            # No anchor at all: resolve against two far-apart dates and keep only the values that agree, i.e.
-            # those that never depended on the anchor ("July 6, 2025" yes, "Sunday" no).
+            # No anchor at all: resolve against two far-apart dates and keep what the two values agree on, i.e.
+            # what never depended on the anchor ("July 6, 2025" whole, "December 24" without its year).
             text = ctx.article.text
             matches = match_rules(text, lexicon)  # matched once, resolved twice
             one = list(extract_dates(text, _PROBE[0], ctx.doc, lexicon, matches))
             two = {(r.start, r.end): r.value for r in extract_dates(text, _PROBE[1], ctx.doc, lexicon, matches)}
             for ref in one:
-                same = two.get((ref.start, ref.end)) == ref.value
-                yield ref if same else TimeRef(ref.text, ref.start, ref.end, None, ref.precision, ref.type)
+                value = _unanchored(ref.value, two.get((ref.start, ref.end)))
+                yield ref if value == ref.value else TimeRef(ref.text, ref.start, ref.end, value, ref.precision, ref.type)
             return
         yield from extract_dates(ctx.article.text, anchor, ctx.doc, lexicon)
 
