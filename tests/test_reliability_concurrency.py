@@ -120,7 +120,7 @@ def test_reliability_readers_during_two_writers(tmp_path: Path) -> None:
     from eventwire.web import create_app
 
     db = tmp_path / "shared.db"
-    first = write_corpus(tmp_path / "first.jsonl", range(0, 160))
+    first = write_corpus(tmp_path / "first.jsonl", range(160))
     second = write_corpus(tmp_path / "second.jsonl", range(80, 240))
     open_store(db).close()  # the API needs the file; the writers then race on the data, not the schema
     writers = [subprocess.Popen(ingest_cmd(src, db), env=child_env(), stdout=subprocess.DEVNULL,
