@@ -166,6 +166,7 @@ def test_reliability_hostile_payloads_render_inert_in_chromium(tmp_path: Path, n
         context.close()
     assert seen["dialogs"] == [] and seen["errors"] == []
     assert rendered == before["events"]
+    print(f"stored {before}, event views rendered {rendered}")  # docs/reliability.md
     # SQL-injection payloads as filter values are only values: 200s, nothing changed.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
