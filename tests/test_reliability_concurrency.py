@@ -158,6 +158,7 @@ def test_reliability_readers_during_two_writers(tmp_path: Path) -> None:
             problems.append(f"writer: exit {w.returncode}: {err.strip()[:300]}")
     assert problems == []
     assert reads["cli"] >= 1 and reads["api_articles_seen"] >= 1, reads
+    print(reads)  # the figures of docs/reliability.md (pytest -s shows them)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM articles").fetchone() == (240, 240)

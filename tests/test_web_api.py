@@ -25,6 +25,7 @@ with warnings.catch_warnings():  # Starlette's notice that a later httpx will be
 
 from eventwire.errors import EventwireError
 from eventwire.records import Document
+from eventwire.store import open_store
 from eventwire.web import create_app
 from eventwire.web.testing import HOSTILE_NAME, HOSTILE_TITLE, build_sample_db
 
@@ -379,7 +380,7 @@ def test_web_post_articles_needs_the_token(tmp_path: Path) -> None:
         _error(c.post("/articles", json=article, headers={"Authorization": "Bearer wrong"}), 401)
         auth = {"Authorization": "Bearer s3cret"}
         assert _error(c.post("/articles", content=b"{", headers={**auth, "Content-Type": "application/json"}),
-                      400) == "body: not valid JSON"
+                      400) == "body: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
         assert _error(c.post("/articles", content=b"text", headers={**auth, "Content-Type": "text/plain"}),
                       415) == "POST /articles takes application/json"
         assert _error(c.post("/articles", json={"title": "no text"}, headers=auth),
@@ -409,6 +410,117 @@ def test_web_cli_serve_refuses_a_missing_database(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip() == (f"Error: --db {tmp_path / 'none.db'}: no such database "
                                      f"(create it with `eventwire ingest PATH --db {tmp_path / 'none.db'}`)")
+
+
+# -- hostile parameters and bodies (issue #16): a 400 or 404, never a 500 ----------------------------------------
+
+def _token(payload: list[Any]) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+BIG = 10**21 + 7  # 22 digits: more than a database integer holds
+LISTING_CURSORS = {"events": ("e", [None, 1]), "articles": ("a", [None, 1]), "actors": ("c", ["a"]),
+                   "stories": ("s", [1])}
+
+
+def _forged(kind: str, cursor: list[Any]) -> list[tuple[str, str]]:
+    """Tokens of the listing's own shape whose values no database can be asked about, and garbage."""
+    return [
+        ("22 digits, last", _token([kind, *cursor[:-1], BIG])),
+        ("22 digits, negative", _token([kind, *cursor[:-1], -BIG])),
+        ("22 digits everywhere", _token([kind, *[BIG] * len(cursor)])),
+        ("lone surrogate, first", _token([kind, "\ud800", *cursor[1:]])),
+        ("lone surrogate everywhere", _token([kind, *["\udfff"] * len(cursor)])),
+        ("garbage base64", "____-AAAA"),
+        ("not base64", "A"),
+        ("22 digits as the token", "9" * 22),
+    ]
+
+
+@pytest.mark.parametrize(("path", "label", "token"), [
+    (path, label, token) for path, (kind, cursor) in LISTING_CURSORS.items() for label, token in _forged(kind, cursor)
+])
+def test_web_forged_next_tokens_are_400(client: TestClient, path: str, label: str, token: str) -> None:
+    assert _error(client.get(f"/{path}", params={"_next": token}), 400) == (
+        "parameter _next: not a token given by this listing")
+
+
+@pytest.mark.parametrize("story_id", ["99999999999999999999", "9223372036854775808", "-1", "1e5", "0x10", "%ED%A0%80"])
+def test_web_story_id_out_of_range_is_404(client: TestClient, story_id: str) -> None:
+    assert _error(client.get(f"/stories/{story_id}"), 404) == "no story with this id"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"text": "a lone \\ud800 surrogate", "title": "x"}',
+     "body: article:1: 'text' is not valid Unicode (lone surrogate U+D800 at position 8)"),
+    (b"[" * 1100 + b"]" * 1100, "body: JSON nested too deeply"),
+    (b'{"a":' * 1100 + b"1" + b"}" * 1100, "body: JSON nested too deeply"),
+    (b'{"text": "x", "id": ' + b"9" * 5000 + b"}", "body: JSON number too long (over 4,300 digits)"),
+    (b'{"text": ' + b"9" * 22 + b"}", "body: article:1: 'text' must be a string, got int"),
+    (b'{"text": "\xff"}', "body: not valid UTF-8"),
+])
+def test_web_post_hostile_json_is_400(tmp_path: Path, body: bytes, message: str) -> None:
+    db = build_sample_db(tmp_path / "hostile-post.db")
+    with TestClient(create_app(db, token="s3cret", pipeline_factory=FakePipeline), raise_server_exceptions=False) as c:
+        headers = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
+        assert _error(c.post("/articles", content=body, headers=headers), 400) == message
+
+
+SECURITY = {"x-content-type-options": "nosniff"}
+
+
+@pytest.mark.parametrize(("method", "url", "status"), [
+    ("GET", "/", 200), ("GET", "/static/app.js", 200), ("GET", "/static/app.css", 200), ("GET", "/static", 307),
+    ("GET", "/static/none.js", 404), ("GET", "/openapi.json", 200), ("GET", "/world.geojson", 200),
+    ("GET", "/events", 200), ("GET", "/events.csv", 200), ("GET", "/events?zz=1", 400), ("GET", "/nowhere", 404),
+    ("POST", "/articles", 405), ("DELETE", "/events", 405), ("GET", "/stories/99999999999999999999", 404),
+])
+def test_web_security_headers_on_every_response(client: TestClient, method: str, url: str, status: int) -> None:
+    response = client.request(method, url, follow_redirects=False)
+    assert response.status_code == status
+    assert response.headers["x-content-type-options"] == "nosniff"
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers.get_list("content-security-policy") == [csp]  # once, not doubled by the outer layer
+
+
+def test_web_security_headers_on_server_errors_and_refused_bodies(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire.store import queries
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(queries, "list_events", broken)
+    with TestClient(create_app(db, token="s3cret", max_body=10), raise_server_exceptions=False) as c:
+        answers = [c.get("/events"), c.post("/articles", content=b"x" * 100,
+                                            headers={"Authorization": "Bearer s3cret",
+                                                     "Content-Type": "application/json"})]
+    assert [a.status_code for a in answers] == [500, 413]
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_web_origin_path_hidden_unless_show_paths(tmp_path: Path) -> None:
+    """A stored article's origin_path is a file on the server: left out of the API unless asked for."""
+    from eventwire.records import Article, Origin
+
+    db = tmp_path / "paths.db"
+    secret = str(tmp_path / "private" / "feed.jsonl")
+    with open_store(db) as store:
+        list(store.write([Document(article=Article("p1", "Body text.", "Title", "2024-01-01",
+                                                   origin=Origin(secret, 3)))]))
+    for show_paths in (False, True):
+        with TestClient(create_app(db, show_paths=show_paths), raise_server_exceptions=False) as c:
+            answers = [c.get("/articles"), c.get("/articles.csv"), c.get("/articles/p1"), c.get("/openapi.json")]
+            assert all(a.status_code == 200 for a in answers)
+            assert all((secret in a.text) is show_paths for a in answers[:3])
+            row = answers[0].json()["rows"][0]
+            assert ("origin_path" in row) is show_paths and row["origin_line"] == 3
+            schema = answers[3].json()["paths"]["/articles/{id}"]["get"]["responses"]["200"]["content"]
+            assert ("origin_path" in json.dumps(schema)) is show_paths
 
 
 # -- the OpenAPI document, under schemathesis -------------------------------------------------------------------------

@@ -322,8 +322,9 @@ def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
               help="Accept POST /articles from requests bearing this token (default: read-only).")
 @click.option("--max-body", type=click.IntRange(1), default=2 * 1024 * 1024, show_default=True,
               help="Largest request body accepted, in bytes.")
+@click.option("--show-paths", is_flag=True, help="Include each article's origin_path (a file on this server) in the API.")
 @user_errors
-def serve(db: str, host: str, port: int, token: str | None, max_body: int) -> None:
+def serve(db: str, host: str, port: int, token: str | None, max_body: int, show_paths: bool) -> None:
     """Serve the HTTP API and the web page (map, timeline, actor network, events, articles) over the database."""
     from .web import serve as run_server
 
@@ -331,7 +332,7 @@ def serve(db: str, host: str, port: int, token: str | None, max_body: int) -> No
     store.close()
     click.echo(f"eventwire: serving {redact(db)} on http://{host}:{port}/ "
                f"({'accepting POST /articles with the token' if token else 'read-only'})", err=True)
-    run_server(db, host=host, port=port, token=token, max_body=max_body)
+    run_server(db, host=host, port=port, token=token, max_body=max_body, show_paths=show_paths)
 
 
 @main.command()

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import EventwireError, InputError
 from ..export import spreadsheet_safe
@@ -86,6 +86,37 @@ class SafeJSONResponse(JSONResponse):
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return SafeJSONResponse({"error": {"status": status, "message": message}}, status_code=status,
                         headers={**SECURITY_HEADERS, **(headers or {})})
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response that lacks them: static files, redirects, errors of any layer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                            if k.lower().encode() not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+
+class SecuredStarlette(Starlette):
+    """Starlette with SecurityHeaders outside its whole middleware stack, so that even the answers of its outermost
+    layer (the 500 of ServerErrorMiddleware) carry the headers."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 class BodyLimit:
@@ -192,9 +223,12 @@ def create_app(
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     pipeline_factory: PipelineFactory | None = None,
+    show_paths: bool = False,
 ) -> Starlette:
     """The API and page over database ``db`` (created or upgraded on the spot). With ``token``, ``POST /articles``
-    accepts articles from requests bearing it; ``pipeline_factory`` builds the annotating Pipeline on first use."""
+    accepts articles from requests bearing it; ``pipeline_factory`` builds the annotating Pipeline on first use.
+    Articles carry ``origin_path`` (the server's file each came from) only with ``show_paths``: paths on the server
+    are not for every visitor."""
     path: str | Path = str(db) if is_url(db) else Path(db)
     open_store(path).close()  # migrations (incl. the API's indexes) once, before any reader starts
     database: Any
@@ -206,6 +240,12 @@ def create_app(
         database = Database(path)
     world_geojson()  # built once now, not during the first visitor's page load
     pipeline_holder: dict[str, Any] = {}
+    article_columns = tuple(c for c in (*q._ARTICLE_COLUMNS, "events") if show_paths or c != "origin_path")
+
+    def hide_paths(article: dict[str, Any]) -> dict[str, Any]:
+        if not show_paths:
+            article.pop("origin_path", None)
+        return article
 
     def read() -> sqlite3.Connection:
         return database.read()
@@ -232,7 +272,7 @@ def create_app(
         f = q.ArticleFilter(since=values["since"], until=values["until"], source=values["source"], search=values["q"])
         rows, cursor = q.list_articles(read(), f, after, values["_size"])
         token = P.encode_token("a", cursor) if cursor else None
-        return listing(request, values, rows, token, (*q._ARTICLE_COLUMNS, "events"))
+        return listing(request, values, [hide_paths(r) for r in rows], token, article_columns)
 
     def article(request: Request) -> Response:
         P.parse([], _query_items(request))
@@ -241,7 +281,7 @@ def create_app(
         if found is None:
             raise APIError(404, "no article with this id")
         found["story"] = _article_story(conn, found["id"])
-        return json_response(found)
+        return json_response(hide_paths(found))
 
     async def post_articles(request: Request) -> Response:
         if token is None:
@@ -265,12 +305,14 @@ def create_app(
 
     def store_posted(body: bytes) -> dict[str, Any]:
         from ..ingest import ReadOptions
-        from ..ingest.jsonl import from_record
+        from ..ingest.jsonl import from_record, parse_json
 
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise APIError(400, "body: not valid JSON") from None
+        try:  # the JSON Lines reader's checks: depth, huge numbers, syntax, each a one-line 400
+            data = parse_json(body.decode("utf-8"), "body")
+        except UnicodeDecodeError:
+            raise APIError(400, "body: not valid UTF-8") from None
+        except InputError as exc:
+            raise APIError(400, str(exc)) from None
         records = data.get("articles") if isinstance(data, dict) and "articles" in data else data
         records = records if isinstance(records, list) else [records]
         if not records or len(records) > MAX_POSTED_ARTICLES:
@@ -340,9 +382,10 @@ def create_app(
             from ..stories import get_story
         except ImportError:
             raise APIError(404, "this eventwire has no stories") from None
+        story_id = P.path_id(request.path_params["id"])
         try:
-            found = get_story(read(), int(request.path_params["id"]))
-        except (ValueError, sqlite3.OperationalError):
+            found = get_story(read(), story_id) if story_id is not None else None
+        except sqlite3.OperationalError:  # a database from before the stories migration
             found = None
         if found is None:
             raise APIError(404, "no story with this id")
@@ -356,7 +399,7 @@ def create_app(
         return Response(world_geojson(), media_type="application/geo+json",
                         headers={**SECURITY_HEADERS, "Cache-Control": "public, max-age=86400"})
 
-    document = openapi_document(writable=token is not None)
+    document = openapi_document(writable=token is not None, show_paths=show_paths)
 
     def openapi(request: Request) -> Response:
         return json_response(document)
@@ -397,7 +440,7 @@ def create_app(
         log.exception("error answering %s", request.url.path)
         return error_response(500, "internal error (the server log has the details)")
 
-    app = Starlette(routes=routes, exception_handlers={
+    app = SecuredStarlette(routes=routes, exception_handlers={
         APIError: api_error, HTTPException: http_error, Exception: server_error,
     })
     app.add_middleware(BodyLimit, max_body=max_body)

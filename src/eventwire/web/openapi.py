@@ -50,8 +50,7 @@ EVENT = {
 ARTICLE_ROW = {
     "type": "object", "required": ["id", "title", "published", "events"],
     "properties": {"id": {"type": "string"}, "events": {"type": "integer"}, "origin_line": N_INT}
-    | {k: N_STR for k in ("title", "published", "published_from", "url", "source", "author", "origin_path",
-                          "ingested_at")},
+    | {k: N_STR for k in ("title", "published", "published_from", "url", "source", "author", "ingested_at")},
 }
 ARTICLE = {
     "type": "object",
@@ -108,11 +107,16 @@ def _get(summary: str, params: Sequence[P.Param], schema: dict[str, Any], csv: b
                                   **_errors(400, *((404,) if path_param else ()))}}}
 
 
-def openapi_document(writable: bool = False) -> dict[str, Any]:
-    """The document; ``writable`` adds ``POST /articles`` (servers started with a token)."""
+def openapi_document(writable: bool = False, show_paths: bool = False) -> dict[str, Any]:
+    """The document; ``writable`` adds ``POST /articles`` (servers started with a token), ``show_paths`` the
+    articles' ``origin_path`` (servers started with --show-paths)."""
+    article_row, article = ARTICLE_ROW, ARTICLE
+    if show_paths:
+        article_row = {**ARTICLE_ROW, "properties": {**ARTICLE_ROW["properties"], "origin_path": N_STR}}  # type: ignore[dict-item]
+        article = {**ARTICLE, "properties": {**ARTICLE["properties"], "origin_path": N_STR}}  # type: ignore[dict-item]
     events = _get("Events, newest first, with filters.", [*P.EVENT_FILTERS, *P.paging("events")], _list_of(EVENT))
     articles = _get("Articles, newest first (without their text).", [*P.ARTICLE_FILTERS, *P.paging("articles")],
-                    _list_of(ARTICLE_ROW))
+                    _list_of(article_row))
     actors = _get("Named actors of events, in name order.", [*P.ACTOR_FILTERS, *P.paging("actors")], _list_of(ACTOR_ROW))
     stats = _get("Event counts per period and per type, quad class, country or place.",
                  [*P.EVENT_FILTERS, *P.STATS_OPTIONS], _list_of(STATS_ROW))
@@ -124,7 +128,7 @@ def openapi_document(writable: bool = False) -> dict[str, Any]:
         "/events": events, "/events.csv": events,
         "/events/{id}": _get("One event with its evidence.", [], {"$ref": "#/components/schemas/Event"}, False, "id"),
         "/articles": articles, "/articles.csv": articles,
-        "/articles/{id}": _get("One article with every layer and its events.", [], ARTICLE, False, "id"),
+        "/articles/{id}": _get("One article with every layer and its events.", [], article, False, "id"),
         "/actors": actors, "/actors.csv": actors,
         "/stats": stats, "/stats.csv": stats,
         "/network": network, "/network.csv": network,

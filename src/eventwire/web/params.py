@@ -232,6 +232,35 @@ def decode_token(kind: str, token: str | None, shape: Sequence[type | tuple[type
     except (binascii.Error, ValueError, UnicodeDecodeError):
         data = None
     if (not isinstance(data, list) or len(data) != len(shape) + 1 or data[0] != kind
-            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(data[1:], shape, strict=True))):
+            or not all(isinstance(v, t) and not isinstance(v, bool) and _storable(v)
+                       for v, t in zip(data[1:], shape, strict=True))):
         raise APIError(400, "parameter _next: not a token given by this listing")
     return tuple(data[1:])
+
+
+INT64 = (-(2**63), 2**63 - 1)  # what a database integer holds; a forged token's 22-digit number is not a row key
+
+
+def _storable(value: Any) -> bool:
+    """A cursor value the database can be asked about: an integer it can bind, text that is valid Unicode."""
+    if isinstance(value, int):
+        return INT64[0] <= value <= INT64[1]
+    if isinstance(value, str):
+        return valid_unicode(value)
+    return value is None
+
+
+def valid_unicode(text: str) -> bool:
+    """No lone surrogate (which JSON's \\ud800 escapes and percent-escaped paths can carry): encodable as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def path_id(raw: str) -> int | None:
+    """A numeric id from a path (``/stories/{id}``), or None when it is not one the database could hold."""
+    if not re.fullmatch(r"[0-9]{1,18}", raw):
+        return None
+    return int(raw)
