@@ -330,6 +330,7 @@ def test_events_bare_target_takes_the_place_country(pipe: Pipeline) -> None:
         ("Serbian troops pulled back from the Kosovo border.", "RETREAT"),
         ("Greece ruled out any talks with Turkey.", "REJECT"),
         ("Spain renounced its claim to the islands held by Morocco.", "CONCEDE"),
+        ("Syria handed over the border crossing to Jordan.", "RETREAT"),
     ],
 )
 def test_events_ontology_core_verbs(pipe: Pipeline, text: str, etype: str) -> None:
