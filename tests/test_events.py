@@ -330,8 +330,23 @@ def test_events_bare_target_takes_the_place_country(pipe: Pipeline) -> None:
         ("Serbian troops pulled back from the Kosovo border.", "RETREAT"),
         ("Greece ruled out any talks with Turkey.", "REJECT"),
         ("Spain renounced its claim to the islands held by Morocco.", "CONCEDE"),
+        ("Syria handed over the border crossing to Jordan.", "RETREAT"),
     ],
 )
 def test_events_ontology_core_verbs(pipe: Pipeline, text: str, etype: str) -> None:
     events = code(pipe, text)
     assert etype in [e.type for e in events], events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # acts with no doer written, in a relative clause or after a preposition: talked about, not reported
+        "Canada imposed sanctions on the militia that controls the north of Mali.",
+        "Lebanon rejected an appeal for deploying army troops along its southern border.",
+    ],
+)
+def test_events_no_doerless_act_in_subordinate_clause(pipe: Pipeline, text: str) -> None:
+    events = code(pipe, text)
+    assert events, "the main act is still coded"
+    assert all(e.source for e in events), events

@@ -42,6 +42,9 @@ class Coded:
     chain: frozenset[int] = frozenset()
 
 
+SUBORDINATE = frozenset({"relcl", "pcomp", "advcl"})
+
+
 class _Sentences:
     """The sentence of a token (its first character and its text), found by bisection and made once: ``Token.sent``
     rescans the document for sentence marks and ``Span.text`` joins every token on each call, which makes coding a
@@ -188,6 +191,11 @@ class EventCoder:
             start, end = _range(top)
             target = _not_source(index.places_within(start, end), source)[:1] or target
         if not source and not target:
+            return None
+        if not source and steps[-1].tok.dep_ in SUBORDINATE:
+            # With no doer written, an act in a subordinate clause is one talked about, not one reported: "an
+            # appeal for deploying troops", "the faction that controls the country", "as leaders sought to ease".
+            # (Not acl: spaCy parses a main verb after a long subject as one, "Doctors from aid groups donated".)
             return None
         if not target and not _two_sided(plover, final.type, conf, kind_top, source):
             return None
