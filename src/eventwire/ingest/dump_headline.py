@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .dump_catalogue import words_of
 from .dump_dates import is_timestamp
-from .dump_furniture import BYLINE, IMAGE_LABEL, IMAGE_SOURCE, bar_byline
+from .dump_furniture import BYLINE, IMAGE_LABEL, IMAGE_SOURCE, bar_byline, is_sentence
 from .dump_lines import SHORT_WORDS, WINDOW, Line, title_case
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def _reprinted_soon(lines: Sequence[Line], i: int) -> bool:
     """The same line comes back within the window with only captions, furniture or reprints in between."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
         between = lines[j]
-        if between.key == lines[i].key:
+        if between.key == lines[i].key or between.key.startswith(lines[i].key + " | "):
+            # Reprints may carry the site's name: "Headline | Outlet".
             return True
         if between.sentence and between.caption is None and not between.furniture and not between.repeated:
             # Prose that is not itself reprinted means the article body has begun.
@@ -48,6 +49,14 @@ def starts_article(
     after = _next_content(lines, i)
     opens_story = after is not None and (lines[after].caption is not None or lines[after].sentence)
     score = _headline_score(lines, i, draft, gap, eff_gap, last_content)
+    if (
+        _kicker_above(draft)
+        and after is not None
+        and (score + _W_KICKER_ABOVE >= _HEADLINE_THRESHOLD or _reprinted_soon(lines, i))
+    ):
+        # A short label printed once and nothing else yet ("Europe news", "EXCLUSIVE"): a kicker, which stands
+        # above a headline, so this line is the better title when the evidence holds.
+        return "retitle"
     if line.dotted:
         # A full stop makes a line read as prose: it heads an article only on strong evidence, and only when body
         # text follows (else the sentence would be lost as a title).
@@ -81,6 +90,17 @@ def starts_article(
     return "new" if score >= _HEADLINE_THRESHOLD else None
 
 
+def _kicker_above(draft: Draft) -> bool:
+    return (
+        draft.title is not None
+        and not draft.title_repeated
+        and not draft.paragraphs
+        and not draft.captions
+        and len(words_of(draft.title)) <= SHORT_WORDS
+        and not is_sentence(draft.title)  # a line ending like a sentence is text, never dropped as a kicker
+    )
+
+
 # Evidence for "this line is a headline", summed; a line needs _HEADLINE_THRESHOLD. Weights were set on the
 # generated dumps of seed 1 (benchmarks/dump_corpus.py) and are reported on other seeds.
 _HEADLINE_THRESHOLD = 3.5
@@ -91,6 +111,7 @@ _W_REPRINTED = 3.0  # printed again within the window, before the body
 _W_TIGHT_FOLLOW = 3.0  # a byline, timestamp, caption or photo credit right below
 _W_PROSE_FOLLOWS, _W_LONGER_PROSE_FOLLOWS, _W_NOTHING_FOLLOWS = 0.5, 1.0, -2.0
 _W_WIDE_GAP = 2.5  # more blank lines above than between paragraphs, a drawn rule, or the start of the file
+_W_KICKER_ABOVE = 1.0  # a kicker (short label printed once) heads the article, so the next headline-like line
 _W_FURNITURE_ABOVE = 1.0  # page furniture between the last prose and this line (the end of the previous page)
 
 
