@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .dump_catalogue import words_of
 from .dump_dates import is_timestamp
-from .dump_furniture import BYLINE, IMAGE_LABEL, IMAGE_SOURCE, bar_byline, is_sentence
+from .dump_furniture import BYLINE, IMAGE_LABEL, bar_byline, is_sentence
 from .dump_lines import SHORT_WORDS, WINDOW, Line, title_case
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ def starts_article(
     # A short line ("Sudan talks resume") heads a story only when prose or a photo follows it at once; otherwise it
     # is a label such as "Middle East".
     after = _next_content(lines, i)
-    opens_story = after is not None and (lines[after].caption is not None or lines[after].sentence)
+    opens_story = after is not None and (
+        lines[after].caption is not None or lines[after].sentence or IMAGE_LABEL.match(lines[after].text) is not None
+    )
     score = _headline_score(lines, i, draft, gap, eff_gap, last_content)
     if (
         _kicker_above(draft)
@@ -62,9 +64,11 @@ def starts_article(
         # text follows (else the sentence would be lost as a title).
         if after is None:
             return None
-        if draft.paragraphs and draft.in_list and not (after is not None and lines[after].sentence):
-            return None
-        if draft.paragraphs and not (_break_above(lines, i, gap, eff_gap, last_content) or _reprinted_soon(lines, i)):
+        if draft.paragraphs and draft.in_list:
+            # A related-stories list ends the page above; its items are not followed by prose, a photo or a reprint.
+            if not (opens_story or _reprinted_soon(lines, i)):
+                return None
+        elif draft.paragraphs and not (_break_above(lines, i, gap, eff_gap, last_content) or _reprinted_soon(lines, i)):
             # Inside a run of prose, a short sentence followed by a stray byline is still body text.
             return None
         return "new" if not (draft.title and not draft.paragraphs) and score >= _HEADLINE_THRESHOLD else None
@@ -82,7 +86,7 @@ def starts_article(
     if short:
         return None
     nxt = _next_content(lines, i)
-    if nxt is not None and (lines[nxt].caption is not None or IMAGE_SOURCE.match(lines[nxt].text)):
+    if nxt is not None and (lines[nxt].caption is not None or IMAGE_LABEL.match(lines[nxt].text)):
         return "new"
     if draft.in_list:
         # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose.
