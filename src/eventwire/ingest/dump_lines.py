@@ -77,7 +77,7 @@ def read_lines(text: str) -> list[Line]:
                 repeated=rep,
                 sentence=sentence,
                 ui=ui,
-                furniture=ui or not sentence and len(words_of(stripped)) <= SHORT_WORDS,
+                furniture=ui or not sentence and len(words_of(stripped)) <= SHORT_WORDS and not _fragment(stripped),
                 headline=caption is None and not ui and not IMAGE_LABEL.match(stripped) and headline_like(stripped),
                 dotted=caption is None and not ui and not IMAGE_LABEL.match(stripped) and dotted_headline(stripped),
                 caption=caption,
@@ -85,6 +85,12 @@ def read_lines(text: str) -> list[Line]:
             )
         )
     return out
+
+
+def _fragment(text: str) -> bool:
+    """A short line opening in lower case ("did", "agent provocateur"): a piece of a sentence the scrape broke, not
+    a label (labels, buttons and kickers are capitalised; the catalogued ones are furniture whatever their case)."""
+    return text[0].isalpha() and text[0].islower()
 
 
 def line_key(text: str) -> str:
