@@ -11,7 +11,7 @@ from .dump_catalogue import words_of
 from .dump_dates import parse_date
 from .dump_furniture import DATELINE, IMAGE_CAPTION, IMAGE_SOURCE, LIST_INTRO
 from .dump_headline import starts_article
-from .dump_lines import Line, line_key, paragraph_gap, read_lines
+from .dump_lines import Line, line_key, list_item, paragraph_gap, read_lines
 
 __all__ = ["DumpArticle", "split_dump"]
 
@@ -124,7 +124,8 @@ def _absorb(draft: Draft, lines: Sequence[Line], i: int, gap: int) -> None:
         # Two identical lines glued together inside a blank-line-separated body: an inline photo caption.
         _add_caption(draft, Caption(draft.paragraphs.pop(), None), line.key)
         return
-    if draft.in_list and not line.sentence:
+    if draft.in_list and (not line.sentence or line.headline or list_item(line.text)):
+        # Items of a related-stories list: headline-shaped (a question mark allowed) or marked "-" or "3.".
         return
     if not draft.paragraphs and draft.published is None:
         m = DATELINE.match(line.text)

@@ -19,6 +19,7 @@ __all__ = [
     "dotted_headline",
     "headline_like",
     "line_key",
+    "list_item",
     "paragraph_gap",
     "read_lines",
     "title_case",
@@ -125,6 +126,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)])\s")
 # A sentence end inside the line: "?" or "!" after a word, or "." after a long lower-case word (so that "U.S. Envoy",
 # "Gen. Haftar" and "Sept. 11" still read as headlines).
 _INNER_SENTENCE_END = re.compile(r"[a-z]{2}[?!]\s+[A-Z]|[a-z]{4}\.\s+[A-Z]")
+
+
+def list_item(text: str) -> bool:
+    """A line marked as an item of a list: "- ...", "• ...", "3. ..."."""
+    return _LIST_ITEM.match(text) is not None and len(words_of(text)) <= _MAX_HEADLINE_WORDS
 
 
 def headline_like(text: str) -> bool:
