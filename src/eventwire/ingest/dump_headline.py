@@ -71,7 +71,12 @@ def starts_article(
         elif draft.paragraphs and not (_break_above(lines, i, gap, eff_gap, last_content) or _reprinted_soon(lines, i)):
             # Inside a run of prose, a short sentence followed by a stray byline is still body text.
             return None
-        return "new" if not (draft.title and not draft.paragraphs) and score >= _HEADLINE_THRESHOLD else None
+        if draft.title and not draft.paragraphs:
+            # A once-printed line with nothing under it yet (a stray list item) gives way to a reprinted headline.
+            stray = not draft.title_repeated and not draft.captions and not is_sentence(draft.title)
+            stray = stray and _reprinted_soon(lines, i)
+            return "retitle" if stray and score >= _HEADLINE_THRESHOLD else None
+        return "new" if score >= _HEADLINE_THRESHOLD else None
     if draft.empty:
         return None if short and not line.repeated and not opens_story else "new"
     if not draft.paragraphs:
