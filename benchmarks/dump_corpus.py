@@ -63,6 +63,8 @@ def _stamp(rng: random.Random) -> str:
         f"Posted: {d:02d}/{m:02d}/{y}",
         f"Last updated {rng.randint(2, 11)} hours ago",
         f"{_MONTHS[m - 1][:3]} {d}, {y}",
+        f"Updated {rng.randint(2, 11)} hours ago",
+        f"{d} {_MONTHS[m - 1]} {y} · {hh:02d}:{mm:02d}",
     ])
 
 
@@ -74,6 +76,7 @@ def _byline(rng: random.Random) -> list[str]:
         f"By {name.upper()}",
         f"{name} | {rng.choice(_OUTLETS)}",
         f"Written by {name}",
+        f"BY {name.upper()} | {rng.choice(_OUTLETS).upper()}",
     ])]
 
 
@@ -113,7 +116,8 @@ def _breadcrumb(rng: random.Random) -> list[str]:
 
 def _kicker(rng: random.Random) -> list[str]:
     s = rng.choice(_SECTIONS)
-    return [rng.choice([s.upper(), s, f"{s} news", "EXCLUSIVE", "Analysis", "LIVE"])]
+    return [rng.choice([s.upper(), s, f"{s} news", "EXCLUSIVE", "Analysis", "LIVE", "BREAKING NEWS", "OPINION",
+                        f"{s.upper()} | ANALYSIS", "WATCH"])]
 
 
 def _copyright(rng: random.Random) -> list[str]:
@@ -191,15 +195,54 @@ def _gallery(rng: random.Random) -> list[str]:
     return rng.choice([[f"1/{n}"], [f"Gallery: {n} photos"], ["Watch: video", "Play video"], ["Enlarge this image"]])
 
 
+def _social(rng: random.Random) -> list[str]:
+    n = rng.randint(2, 900)
+    return rng.choice([[f"Like {n}", f"Tweet {rng.randint(1, 90)}"], [f"{n}", "Shares"], [f"\u2665 {n}"],
+                       [f"{n / 10:.1f}K", "Facebook", f"{rng.randint(1, 90)}", "Twitter"]])
+
+
+def _paywall(rng: random.Random) -> list[str]:
+    return rng.choice([["Subscribe to continue reading", "Already a subscriber? Sign in"],
+                       ["This article is for subscribers only"], ["Get unlimited access", "Subscribe now"]])
+
+
+def _text_size(rng: random.Random) -> list[str]:
+    return rng.choice([["A", "A", "A"], ["Text size", "A-", "A+"], ["Font size"], ["Print", "Email", "Text size"]])
+
+
+def _image_credit(rng: random.Random) -> list[str]:
+    agency = rng.choice(_AGENCIES)
+    return [rng.choice([f"(Image: {agency})", f"Credit: {agency}", f"Image: {rng.choice(_NAMES)}/{agency}",
+                        f"{agency.upper()} PHOTO"])]
+
+
+def _author_box(rng: random.Random) -> list[str]:
+    name = rng.choice(_NAMES)
+    return rng.choice([["About the author", name, f"{rng.choice(_SECTIONS)} correspondent"],
+                       [f"More from {name}"], [f"Contact {name}", "Email", "Twitter"]])
+
+
+def _dateline(rng: random.Random) -> str:
+    """A wire dateline opening the first paragraph: part of the body, kept verbatim."""
+    city = rng.choice(["TRIPOLI", "LONDON", "NAIROBI", "Brussels", "WASHINGTON", "Tokyo", "BEIRUT"])
+    y, m, d = _date(rng)
+    return rng.choice([f"{city}, {_MONTHS[m - 1]} {d} ({rng.choice(['Reuters', 'AFP', 'AP'])}) - ",
+                       f"{city} \u2014 ", f"{city}, {_MONTHS[m - 1][:3]} {d}, {y} /PRNewswire/ -- ",
+                       f"{city} ({rng.choice(['Reuters', 'AFP', 'AP'])}) - "])
+
+
 _TOP_STYLES: list[Callable[[random.Random], list[str]]] = [
-    _share, _counter, _reading_time, _breadcrumb, _nav, _gallery, _follow,
+    _share, _counter, _reading_time, _breadcrumb, _nav, _gallery, _follow, _social, _text_size, _image_credit,
 ]
-_INLINE_STYLES: list[Callable[[random.Random], list[str]]] = [_advert, _share, _counter, _gallery, _newsletter]
+_INLINE_STYLES: list[Callable[[random.Random], list[str]]] = [
+    _advert, _share, _counter, _gallery, _newsletter, _social, _paywall, _image_credit,
+]
 _END_STYLES: list[Callable[[random.Random], list[str]]] = [
-    _copyright, _tags, _comments, _follow, _error_report, _source_credit, _share, _newsletter, _cookie,
+    _copyright, _tags, _comments, _follow, _error_report, _source_credit, _share, _newsletter, _cookie, _social,
+    _author_box, _paywall,
 ]
 STYLES = sorted({f.__name__ for f in [*_TOP_STYLES, *_INLINE_STYLES, *_END_STYLES, _advert, _read_more, _related,
-                                      _kicker, _byline, _cookie]} | {"stamp", "caption", "image-label"})
+                                      _kicker, _byline, _cookie]} | {"stamp", "caption", "image-label", "dateline"})
 
 
 def _caption(rng: random.Random) -> list[str]:
@@ -260,9 +303,12 @@ def layout(rng: random.Random, sources: Sequence[Source], others: Sequence[str])
         top: list[str] = []
         if rng.random() < 0.3:
             top += _kicker(rng)
+        byline_first = rng.random() < 0.15
+        if byline_first:
+            top += _byline(rng)
         top.append(head)
         block: list[str] = []
-        if rng.random() < 0.5:
+        if not byline_first and rng.random() < 0.5:
             block += _byline(rng)
         if rng.random() < 0.6:
             block.append(_stamp(rng))
@@ -278,6 +324,8 @@ def layout(rng: random.Random, sources: Sequence[Source], others: Sequence[str])
             if captions:
                 parts.append("\n".join(captions))
         paragraphs = list(body)
+        if rng.random() < 0.15:
+            paragraphs[0] = _dateline(rng) + paragraphs[0]
         body_lines: list[str] = list(paragraphs)
         for _ in range(rng.randint(0, 2)):
             if len(body_lines) > 2:

@@ -478,7 +478,7 @@ def test_dump_property_sentences_survive_any_mix(lines: list[str]) -> None:
     ],
 )
 def test_dump_headline_shape_rejects_list_items_and_two_sentences(line: str, expected: bool) -> None:
-    from eventwire.ingest.dump import _headline_like
+    from eventwire.ingest.dump_lines import headline_like as _headline_like
 
     assert _headline_like(line) is expected
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# Floors on seed 3 (weights were set on seed 1): raise them when the splitter improves.
-FLOORS = {"count_accuracy": 0.88, "titles_found": 0.90, "exact_bodies": 0.80}
+# Floors on the report seed 2, 300 files (rules and weights were set on seed 1), as measured on 2026-12-06
+# (0.980 / 0.983 / 0.963, docs/evaluation.md): raise them when the splitter improves.
+FLOORS = {"count_accuracy": 0.98, "titles_found": 0.98, "exact_bodies": 0.96}
 
 
 @pytest.mark.slow
@@ -23,6 +24,6 @@ def test_dump_generated_layouts_stay_above_floors(shared: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["dump_corpus"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
-    result = module.score(module.generate(corpus, seed=3, files=150))
+    result = module.score(module.generate(corpus, seed=2, files=300))
     below = {k: (getattr(result, k), v) for k, v in FLOORS.items() if getattr(result, k) < v}
     assert not below, below
