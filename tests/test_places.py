@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -543,3 +544,35 @@ def test_places_a_site_takes_the_town_of_the_articles_area_in_its_sentence(pipe:
     )
     (road,) = [p for p in places_of(pipe, text) if p.text == "Royal Street"]
     assert (road.feature, road.admin1) == ("RD", "LA"), road
+
+
+def test_places_seed_events_take_the_place_their_clause_names(nlp: Language, shared: Path) -> None:
+    from eventwire.ingest import ReadOptions, read_inputs
+
+    seed = shared / "seed.txt"
+    if not seed.is_file():
+        pytest.skip(f"seed articles not found at {seed}")
+    full = Pipeline(nlp=nlp)  # every default stage: events need actors, places and dates
+    docs = list(full.annotate(read_inputs([str(seed)], lambda err: None, ReadOptions())))
+    assert docs and all(d.events for d in docs)
+    checked = 0
+    for doc in docs:
+        text = doc.article.text
+        body = [p for p in doc.places if p.field == "text"]
+        for ev in doc.events:
+            if ev.trigger.field != "text":
+                continue  # headline events index the title
+            s, e = ev.sentence.start, ev.sentence.end
+            if ev.place is not None:
+                # An event's place is written in the body, inside the event's own sentence.
+                assert ev.place.field == "text" and s <= ev.place.start and ev.place.end <= e, (ev.trigger, ev.place)
+            # A place right after "in" or "to" belongs to the nearest event named before it in the sentence.
+            for p in body:
+                if not (ev.trigger.end <= p.start <= e) or text[max(0, p.start - 4) : p.start] not in (" in ", " to "):
+                    continue
+                nearer = [o for o in doc.events if o.trigger.field == "text" and ev.trigger.end <= o.trigger.start
+                          < p.start]
+                if not nearer and not re.search(r"[,;]|\bwho\b|\bwhich\b", text[ev.trigger.end : p.start]):
+                    assert ev.place is not None, (ev.trigger.text, p.text)
+                    checked += 1
+    assert checked  # the seed does write events with "in"/"to" and a place
