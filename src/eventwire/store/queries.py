@@ -205,7 +205,9 @@ def _keyset_page(
         if after is not None and after_value is None:
             clauses.append(f"{rowid} < ?")
             args.append(after_rowid)
-        sql = f"{select} WHERE {' AND '.join(clauses)} ORDER BY {rowid} DESC LIMIT ?"
+        # All NULL, so ordering by the column too changes nothing, but lets PostgreSQL read the same index in order
+        # (IS NULL is not an equality to its planner).
+        sql = f"{select} WHERE {' AND '.join(clauses)} ORDER BY {column} DESC, {rowid} DESC LIMIT ?"
         rows += conn.execute(sql, [*args, size + 1 - len(rows)]).fetchall()
     if len(rows) > size:
         last = rows[size - 1]
