@@ -112,14 +112,14 @@ EVENT_COLUMNS = ("id", "article_id", "position", "type", "cameo", "quad_class", 
 ACTOR_COLUMNS = ("event_id", "role", "position", "text", "name", "country", "sector", "code")
 TABLES = (("articles", ARTICLE_COLUMNS), ("events", EVENT_COLUMNS), ("event_actors", ACTOR_COLUMNS))
 
-# The count tables of migration 0003, rebuilt in one pass once all rows are in: the statements with which the
+# The count tables of migrations 0003 and 0006, rebuilt in one pass once all rows are in: the statements with which the
 # migration fills them for the events already stored (the same text in migrations/ and migrations_pg/).
 REBUILD_COUNTS = [
     "DELETE FROM event_countries",
     "DELETE FROM event_counts_day",
     "DELETE FROM event_counts_month",
-    ("INSERT INTO event_countries (country, date, event_rowid) "
-     "SELECT k.country, COALESCE(e.date, ''), e.rowid "
+    ("INSERT INTO event_countries (country, date, event_rowid, type) "
+     "SELECT k.country, COALESCE(e.date, ''), e.rowid, e.type "
      "FROM event_country_keys k JOIN events e ON e.id = k.event_id WHERE k.country <> ''"),
     ("INSERT INTO event_counts_day (country, day, type, quad_class, n) "
      "SELECT k.country, COALESCE(substr(e.date, 1, 10), ''), e.type, COALESCE(e.quad_class, 0), COUNT(*) "
@@ -193,14 +193,14 @@ def _generate_postgres(url: str, n_events: int, seed: int, per_article: int, bul
 
 
 COUNT_TABLES = {
-    "event_countries": "SELECT country, date, event_rowid, 1 FROM event_countries",
+    "event_countries": "SELECT country, date, event_rowid, type, 1 FROM event_countries",
     "event_counts_day": "SELECT country, day, type, quad_class, n FROM event_counts_day WHERE n <> 0",
     "event_counts_month": "SELECT country, month, type, quad_class, n FROM event_counts_month WHERE n <> 0",
 }
 _KEYS = "FROM event_country_keys k JOIN events e ON e.id = k.event_id"
 RECOUNT = {  # the same counts straight from the events, by GROUP BY
-    "event_countries": f"SELECT k.country, COALESCE(e.date, ''), e.rowid, COUNT(*) {_KEYS} WHERE k.country <> '' "
-                       "GROUP BY 1, 2, 3",
+    "event_countries": f"SELECT k.country, COALESCE(e.date, ''), e.rowid, e.type, COUNT(*) {_KEYS} "
+                       "WHERE k.country <> '' GROUP BY 1, 2, 3, 4",
     "event_counts_day": "SELECT k.country, COALESCE(substr(e.date, 1, 10), ''), e.type, COALESCE(e.quad_class, 0), "
                         f"COUNT(*) {_KEYS} GROUP BY 1, 2, 3, 4",
     "event_counts_month": "SELECT k.country, COALESCE(substr(e.date, 1, 7), ''), e.type, COALESCE(e.quad_class, 0), "

@@ -316,7 +316,7 @@ def test_store_postgres_bulk_and_row_writes_give_the_same_rows(tmp_path: Path, p
         "events": "id, type, date, place_lat, mentions",
         "event_actors": "event_id, role, position, name, country",
         "event_counts_day": "country, day, type, quad_class, n",
-        "event_countries": "country, date",
+        "event_countries": "country, date, type",
         "story_articles": "article_id, reason, via, duplicate",
         "duplicates": "article_id, duplicate_of, kind, jaccard",
     }

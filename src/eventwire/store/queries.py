@@ -226,11 +226,14 @@ def list_events(
         # CROSS JOIN keeps SQLite from starting with another index and sorting.
         where, params = event_conditions(f, date_column="c.date", country=False,
                                          common=common_search(conn, f.search))
+        keys, key_params = ["c.country = ?"], [f.country.upper()]
+        if len(f.types) == 1:  # the rows carry the event's type: one type is one range of their index
+            keys.append("c.type = ?")
+            key_params.append(f.types[0].upper())
         rows, cursor = _keyset_page(
             conn, "SELECT e.*, c.event_rowid AS _rowid, c.date AS _sort FROM event_countries c "
             "CROSS JOIN events e ON e.rowid = c.event_rowid",
-            ["c.country = ?", *where], [f.country.upper(), *params], "c.date", "c.event_rowid", after, size,
-            nullable=False,
+            [*keys, *where], [*key_params, *params], "c.date", "c.event_rowid", after, size, nullable=False,
         )
         return event_dicts(conn, rows), cursor
     where, params = event_conditions(f, common=common_search(conn, f.search))
