@@ -49,6 +49,17 @@ class Ruler:
     titles: frozenset[str]
     longest_title: int
     places: Gazetteer | None
+    # Every prefix of every title: a span's text starts with its first token's, so a token that is no title's
+    # prefix starts no title and the sizes need not be tried (most tokens).
+    title_prefixes: frozenset[str] = frozenset()
+
+    def title_at(self, doc: Doc, i: int, longest: int) -> int:
+        """Tokens in the longest title starting at token ``i`` (at most ``longest``), else 0."""
+        if doc[i].lower_ not in self.title_prefixes:
+            return 0
+        n = len(doc)
+        return next((k for k in range(longest, 0, -1) if i + k <= n and doc[i : i + k].text.lower() in self.titles),
+                    0)
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +75,8 @@ def build_ruler(with_places: bool = True) -> Ruler:
 
         places = load_gazetteer()
     titles = load_titles()
-    return Ruler(load_dictionary(), titles, max(len(t.split()) for t in titles), places)
+    prefixes = frozenset(t[:p] for t in titles for p in range(1, len(t) + 1))
+    return Ruler(load_dictionary(), titles, max(len(t.split()) for t in titles), places, prefixes)
 
 
 def _shouted(sent: Span) -> bool:
@@ -111,8 +123,7 @@ def _titled_names(doc: Doc, ruler: Ruler, shouted: set[int]) -> Iterator[Tagged]
     n = len(doc)
     i = 0
     while i < n:
-        size = next((k for k in range(ruler.longest_title, 0, -1)
-                     if i + k <= n and doc[i : i + k].text.lower() in ruler.titles), 0)
+        size = ruler.title_at(doc, i, ruler.longest_title)
         if not size or i in shouted:
             i += 1
             continue
@@ -178,8 +189,7 @@ def _place_label(places: Gazetteer, name: str) -> str | None:
 def _trim(span: Tagged, doc: Doc, ruler: Ruler) -> Tagged:
     s, e, label = span
     while e - s > 1:
-        size = next((k for k in range(min(ruler.longest_title, e - s - 1), 0, -1)
-                     if doc[s : s + k].text.lower() in ruler.titles), 0)
+        size = ruler.title_at(doc, s, min(ruler.longest_title, e - s - 1))
         if not size:
             break
         rest = doc[s + size : e]
