@@ -27,6 +27,8 @@ def _title_actors(title: str, actors: Sequence[Actor]) -> list[Actor]:
         if a.text in seen:
             continue
         seen.add(a.text)
+        if a.text not in title:  # most body actors are not in the headline: no pattern to build
+            continue
         for m in re.finditer(rf"(?<!\w){re.escape(a.text)}(?!\w)", title):
             out.append(replace(a, start=m.start(), end=m.end()))
     return out
