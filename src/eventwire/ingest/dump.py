@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..records import Caption
 from .dump_catalogue import words_of
 from .dump_dates import parse_date
-from .dump_furniture import DATELINE, IMAGE_CAPTION, IMAGE_SOURCE, LIST_INTRO
+from .dump_furniture import DATELINE, IMAGE_CAPTION, IMAGE_SOURCE, LIST_INTRO, is_sentence
 from .dump_headline import starts_article
 from .dump_lines import Line, line_key, list_item, paragraph_gap, read_lines
 
@@ -71,7 +71,10 @@ def split_dump(text: str) -> list[DumpArticle]:
                 articles.append(_finish(draft))
             draft = Draft(title=line.text, title_key=line.key, title_repeated=line.repeated, published=carried)
         elif start == "retitle":
-            # The earlier "title" was a kicker or site name; the reprinted line is the real headline.
+            # The earlier "title" was a kicker or site name; the reprinted line is the real headline. A "title" that
+            # ends like a sentence was prose read as a headline: it opens the body, never lost.
+            if draft.title is not None and is_sentence(draft.title):
+                draft.paragraphs.insert(0, draft.title)
             draft.title, draft.title_key, draft.title_repeated = line.text, line.key, True
         else:
             _absorb(draft, lines, i, gap)
