@@ -27,8 +27,10 @@ def _reprinted_soon(lines: Sequence[Line], i: int) -> bool:
     """The same line comes back within the window with only captions, furniture or reprints in between."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
         between = lines[j]
-        if between.key == lines[i].key or between.key.startswith(lines[i].key + " | "):
-            # Reprints may carry the site's name: "Headline | Outlet".
+        if between.key == lines[i].key:
+            return True
+        if between.key.startswith(lines[i].key + " | ") and not between.ui:
+            # Reprints may carry the site's name: "Headline | Outlet" (but "Name | Outlet" is a byline).
             return True
         if between.sentence and between.caption is None and not between.furniture and not between.repeated:
             # Prose that is not itself reprinted means the article body has begun.
@@ -130,7 +132,8 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
     line = lines[i]
     n = len(words_of(line.text))
     score = _W_SHORT if n <= 12 else _W_MEDIUM if n <= 20 else _W_LONG
-    score += _W_FULL_STOP if line.dotted else _W_OPEN_END
+    # A question or exclamation that runs past a short headline's length reads as a sentence, like a full stop.
+    score += _W_FULL_STOP if line.dotted or n > 12 and line.sentence else _W_OPEN_END
     score += _W_TITLE_CASE if title_case(line.text) else 0.0
     score += _W_REPRINTED if _reprinted_soon(lines, i) else 0.0
     score += _W_TIGHT_FOLLOW if _tight_follow(lines, i) else 0.0
@@ -142,7 +145,9 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
         score += _W_LONGER_PROSE_FOLLOWS if longer else _W_PROSE_FOLLOWS
     if eff_gap > gap or draft.empty and last_content < 0:
         score += _W_WIDE_GAP
-    elif _break_above(lines, i, gap, eff_gap, last_content):
+    elif _break_above(lines, i, gap, eff_gap, last_content) or line.dotted and draft.in_list:
+        # A related-stories list above ends the previous page as surely as other furniture does (for a line with a
+        # full stop, which a list item never has).
         score += _W_FURNITURE_ABOVE
     return score
 
