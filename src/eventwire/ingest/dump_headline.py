@@ -115,7 +115,8 @@ def _kicker_above(draft: Draft) -> bool:
 # Evidence for "this line is a headline", summed; a line needs _HEADLINE_THRESHOLD. Weights were set on the
 # generated dumps of seed 1 (benchmarks/dump_corpus.py) and are reported on other seeds.
 _HEADLINE_THRESHOLD = 3.5
-_W_SHORT, _W_MEDIUM, _W_LONG = 1.0, 0.5, -1.0  # up to 12 words, up to 20, more
+_SHORT_HEADLINE, _MEDIUM_HEADLINE = 12, 20  # words
+_W_SHORT, _W_MEDIUM, _W_LONG = 1.0, 0.5, -1.0  # up to _SHORT_HEADLINE words, up to _MEDIUM_HEADLINE, more
 _W_OPEN_END, _W_FULL_STOP = 1.0, -1.0  # no closing punctuation (or ? !), a closing full stop
 _W_TITLE_CASE = 1.5
 _W_REPRINTED = 3.0  # printed again within the window, before the body
@@ -131,9 +132,9 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
     repetition, what follows and what comes before."""
     line = lines[i]
     n = len(words_of(line.text))
-    score = _W_SHORT if n <= 12 else _W_MEDIUM if n <= 20 else _W_LONG
+    score = _W_SHORT if n <= _SHORT_HEADLINE else _W_MEDIUM if n <= _MEDIUM_HEADLINE else _W_LONG
     # A question or exclamation that runs past a short headline's length reads as a sentence, like a full stop.
-    score += _W_FULL_STOP if line.dotted or n > 12 and line.sentence else _W_OPEN_END
+    score += _W_FULL_STOP if line.dotted or n > _SHORT_HEADLINE and line.sentence else _W_OPEN_END
     score += _W_TITLE_CASE if title_case(line.text) else 0.0
     score += _W_REPRINTED if _reprinted_soon(lines, i) else 0.0
     score += _W_TIGHT_FOLLOW if _tight_follow(lines, i) else 0.0
