@@ -95,6 +95,11 @@ def test_acled_classify_masks_the_other_events_triggers() -> None:
     event("The rebels will attack the capital.", "attack", future=True),
     event("The ministers met in Berlin.", "met", type="CONSULT", cameo="040"),
     event("France and Germany signed a trade deal.", "signed", type="AGREE", cameo="057"),
+    # sanctions are diplomacy, not an air strike or a protest, whatever the sentence names as their reason
+    event("Canada imposed sanctions on two firms that sold drones to the junta.", "sanctions", type="COERCE",
+          mode="restrict", cameo="163", source="GOV"),
+    event("The bloc froze the assets of police chiefs who fired tear gas at protesters.", "froze",
+          type="COERCE", mode="restrict", cameo="163", source="IGO"),
 ])
 def test_acled_classify_leaves_non_events_untyped(ev: Event) -> None:
     verdict = acled.classify(ev)
