@@ -92,6 +92,8 @@ def starts_article(
         return "new"
     if short:
         return None
+    if _headline_below(lines, i):
+        return None
     nxt = _next_content(lines, i)
     if nxt is not None and (lines[nxt].caption is not None or IMAGE_LABEL.match(lines[nxt].text)):
         return "new"
@@ -151,6 +153,15 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
         # full stop, which a list item never has).
         score += _W_FURNITURE_ABOVE
     return score
+
+
+def _headline_below(lines: Sequence[Line], i: int) -> bool:
+    """The next content line is itself a headline on strong evidence (reprinted, or a byline or caption right
+    under it): two headlines do not stand one above the other, so line i is the last of the prose above."""
+    j = _next_content(lines, i)
+    if j is None or not (lines[j].headline or lines[j].dotted):
+        return False
+    return _reprinted_soon(lines, j) or _tight_follow(lines, j)
 
 
 def _break_above(lines: Sequence[Line], i: int, gap: int, eff_gap: int, last_content: int) -> bool:
