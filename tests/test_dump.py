@@ -501,3 +501,21 @@ def test_dump_bulleted_list_after_a_wide_gap_stays_in_the_article() -> None:
     assert article.title == "Harbour Tax Plan Unveiled"
     assert len(article.paragraphs) == 5
     assert article.paragraphs[-1] == "The fees start in the spring, the authority said."
+
+
+def test_dump_numbered_ranking_is_body_not_headlines() -> None:
+    from eventwire.ingest.dump import split_dump
+
+    ranking = [f"{n} {name} ({club})" for n, (name, club) in enumerate([
+        ("Maren Kvale Ostby", "Tromso"), ("Ilse de Vries Hoekstra", "Zwolle"), ("Odile Marchetti Brun", "Lyon"),
+        ("Kasia Nowak Zielinska", "Gdansk"), ("Runa Tollefsen Aas", "Bergen"), ("Petra Lindqvist Ek", "Umea"),
+    ], start=1)]
+    text = (
+        "Chess Federation Publishes Spring Ranking\n\n"
+        "The federation published its spring ranking on Tuesday, with the champion still on top.\n\n"
+        + "\n\nAdvertisement\n\n".join(["\n\n".join(ranking[:4]), "\n\n".join(ranking[4:])])
+        + "\n\nThe next list appears in the autumn, the federation said.\n"
+    )
+    (article,) = split_dump(text)
+    assert article.title == "Chess Federation Publishes Spring Ranking"
+    assert list(article.paragraphs[1:-1]) == ranking

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Caption
 from .dump_catalogue import SMALL_WORDS, words_of
@@ -85,7 +85,26 @@ def read_lines(text: str) -> list[Line]:
                 rule=RULE.match(stripped) is not None,
             )
         )
-    return out
+    return _enumerations_are_not_headlines(out)
+
+
+_COUNTED = re.compile(r"(\d{1,3})[.)]?\s+\S")
+
+
+def _enumerations_are_not_headlines(lines: list[Line]) -> list[Line]:
+    """A line that opens with a number one more or one less than its neighbour's ("24 Feliciano Lopez (Spain)" under
+    "23 Fernando Gonzalez (Chile)") is an item of a numbered list, a seeding or a ranking, never a headline, however
+    capitalised. Neighbours are the nearest lines that are not page furniture (an advert may sit inside the list)."""
+    numbers = [int(m.group(1)) if (m := _COUNTED.match(line.text)) else None for line in lines]
+    content = [i for i, line in enumerate(lines) if not line.ui]
+    counted: set[int] = set()
+    for a, b in itertools.pairwise(content):
+        na, nb = numbers[a], numbers[b]
+        if na is not None and nb is not None and nb == na + 1:
+            counted.update((a, b))
+    return [
+        replace(line, headline=False, dotted=False) if i in counted else line for i, line in enumerate(lines)
+    ]
 
 
 def _fragment(text: str) -> bool:
