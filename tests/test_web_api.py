@@ -592,3 +592,28 @@ def test_web_post_articles_runs_the_pipeline(tmp_path: Path) -> None:
         # The listing is newest first, the article in text order: the same events.
         assert sorted(e["id"] for e in c.get("/events", params={"article": "kharkiv-1"}).json()["rows"]) == sorted(
             e["id"] for e in article["events"])
+
+
+def test_web_serve_workers_answer_from_several_processes(db: Path) -> None:
+    # `eventwire serve --workers 2` as a user runs it: two processes share the port and both answer, each with the
+    # same data and the same security headers; Ctrl-C stops them all.
+    import os
+    import urllib.request
+
+    from eventwire.web.testing import serve_in_processes
+
+    with serve_in_processes(db, 2) as (base, pid):
+        with urllib.request.urlopen(base + "/stats") as response:
+            assert response.status == 200
+        children = [int(c) for c in os.popen(f"pgrep -P {pid}").read().split()]
+        workers = [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        assert len(workers) == 2, children
+        bodies = set()
+        for _ in range(20):
+            with urllib.request.urlopen(base + "/events?_size=100") as response:
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+                bodies.add(response.read())
+        assert len(bodies) == 1
+        assert {e["id"] for e in json.loads(bodies.pop())["rows"]} >= ALL_EVENTS
+    assert not any(Path(f"/proc/{c}").exists() for c in [pid, *workers])

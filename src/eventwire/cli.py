@@ -323,16 +323,19 @@ def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
 @click.option("--max-body", type=click.IntRange(1), default=2 * 1024 * 1024, show_default=True,
               help="Largest request body accepted, in bytes.")
 @click.option("--show-paths", is_flag=True, help="Include each article's origin_path (a file on this server) in the API.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (about one per core answers concurrent readers fastest).")
 @user_errors
-def serve(db: str, host: str, port: int, token: str | None, max_body: int, show_paths: bool) -> None:
+def serve(db: str, host: str, port: int, token: str | None, max_body: int, show_paths: bool, workers: int) -> None:
     """Serve the HTTP API and the web page (map, timeline, actor network, events, articles) over the database."""
     from .web import serve as run_server
 
     store = _open_existing(db)
     store.close()
+    processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"eventwire: serving {redact(db)} on http://{host}:{port}/ "
-               f"({'accepting POST /articles with the token' if token else 'read-only'})", err=True)
-    run_server(db, host=host, port=port, token=token, max_body=max_body, show_paths=show_paths)
+               f"({'accepting POST /articles with the token' if token else 'read-only'}{processes})", err=True)
+    run_server(db, host=host, port=port, workers=workers, token=token, max_body=max_body, show_paths=show_paths)
 
 
 @main.command()

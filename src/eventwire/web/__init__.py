@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +31,29 @@ def create_app(db: str | Path, **options: Any) -> Any:
     return build(db, **options)
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
-    """Run the API and page until interrupted."""
+# With several worker processes, each builds its own application from these options (JSON), set by serve().
+_OPTIONS_ENV = "EVENTWIRE_SERVE_OPTIONS"
+
+
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, **options: Any) -> None:
+    """Run the API and page until interrupted, in ``workers`` processes sharing the port (each with its own
+    database connections; options must then be plain values, as the command line gives them)."""
     _require()
     import uvicorn
 
-    uvicorn.run(create_app(db, **options), host=host, port=port, log_level="warning", server_header=False)
+    common: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(db, **options), **common)
+        return
+    create_app(db, **options)  # migrations and option errors once, here, before any worker starts
+    os.environ[_OPTIONS_ENV] = json.dumps({"db": str(db), **options})
+    uvicorn.run("eventwire.web:app_from_environment", factory=True, workers=workers, **common)
 
 
-__all__ = ["WEB_EXTRA", "create_app", "serve"]
+def app_from_environment() -> Any:
+    """The application of one worker process started by ``serve(..., workers=N)``."""
+    options = json.loads(os.environ[_OPTIONS_ENV])
+    return create_app(options.pop("db"), **options)
+
+
+__all__ = ["WEB_EXTRA", "app_from_environment", "create_app", "serve"]

@@ -1,5 +1,6 @@
 """Helpers for testing and benchmarking the web part: a small invented database (including hostile article text),
-the server on 127.0.0.1 in a background thread, and Debian's headless Chromium driven by Playwright.
+the server on 127.0.0.1 in a background thread or as
+``eventwire serve --workers N`` processes, and Debian's headless Chromium driven by Playwright.
 """
 
 from __future__ import annotations
@@ -156,6 +157,44 @@ def serve_in_thread(db: str | Path, **options: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serve_in_processes(db: str | Path, workers: int, *args: str) -> Iterator[tuple[str, int]]:
+    """``eventwire serve --workers N`` as a child process on a free port of 127.0.0.1, as a user starts it; yields
+    the base URL and the server's process id once the API answers, and stops the server (SIGINT, as Ctrl-C) on the way out."""
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    port = free_port()
+    command = [sys.executable, "-m", "eventwire", "serve", "--db", str(db), "--port", str(port),
+               "--workers", str(workers), *args]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the server exited: {server.stderr.read() if server.stderr else ''}")
+            try:
+                with urllib.request.urlopen(base + "/stats", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not answer within 60 s") from None
+                time.sleep(0.1)
+        yield base, server.pid
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stderr:
+            server.stderr.close()
 
 
 def chromium_missing() -> str | None:
