@@ -1,7 +1,7 @@
 """Latency of the HTTP API and first render of the page over a database of 1,000,000 generated events.
 
     python benchmarks/api_latency.py [--db /tmp/eventwire-bench.db | --db postgresql://... | --pg-local]
-        [--events 1000000] [--requests 270] [--clients 1,8] [--check] [--page]
+        [--events 1000000] [--requests 270] [--clients 1,8] [--serve N] [--check] [--page]
 
 Generates the database (SQLite once, reused; PostgreSQL each run with --pg-local, a throwaway durable cluster) in
 bulk through the store's own schema, so no spaCy: the insert triggers are off during the load (executemany in one
@@ -9,7 +9,9 @@ transaction for SQLite, COPY for PostgreSQL) and what they maintain (full-text i
 counts) is rebuilt in one pass at the end, then the triggers are back. ``--check`` asserts the count tables equal a
 GROUP BY over the events. It then times in-process requests (httpx over ASGI, no network) to ``/events`` with
 realistic filter mixes and to ``/stats``, each request with different filter values so no answer is reused, from 1 or
-more concurrent clients, and prints median and p95 per query kind. With ``--page`` it also starts the server on
+more concurrent clients, and prints median and p95 per query kind. With ``--serve N`` the requests go over TCP
+to ``eventwire serve --workers N`` started as a child process, from one client process per client (they share
+the machine's cores with the server). With ``--page`` it also starts the server on
 127.0.0.1 and measures, in headless Chromium, the time from navigation until the page has drawn map, timeline,
 network and table (the page's own ``data-ready`` mark).
 """
@@ -241,17 +243,59 @@ def _event_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
         yield "stats: countries for the map", f"/stats?interval=all&by=country&type={etype}"
 
 
+def _tcp_client(base: str, seed: int, number: int, count: int) -> list[tuple[str, float]]:
+    """One client over TCP (its own process, a kept-alive connection, the standard library's light HTTP client):
+    (kind, milliseconds) for each of its requests."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    queries = _event_queries(random.Random(seed * 1000 + number))
+    for _ in range(number % 9):
+        next(queries)
+    out: list[tuple[str, float]] = []
+    for _ in range(count):
+        kind, url = next(queries)
+        start = time.perf_counter()
+        conn.request("GET", url.replace(" ", "%20"))
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - start
+        if response.status != 200:
+            raise SystemExit(f"{url}: HTTP {response.status} {body[:200]!r}")
+        out.append((kind, elapsed * 1000))
+    conn.close()
+    return out
+
+
+def measure_tcp(base: str, requests: int, seed: int = 1, clients: int = 1) -> dict[str, list[float]]:
+    """Time ``requests`` GETs in all over TCP to a server at ``base``, from ``clients`` client processes at once
+    (so that the clients' own Python does not queue behind one interpreter, as browsers on other machines would
+    not)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    share = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
+    timings: dict[str, list[float]] = {}
+    with ProcessPoolExecutor(clients) as pool:
+        list(pool.map(_tcp_client, [base] * clients, [seed + 99] * clients, range(clients), [1] * clients))  # warm
+        for part in pool.map(_tcp_client, [base] * clients, [seed] * clients, range(clients), share):
+            for kind, ms in part:
+                timings.setdefault(kind, []).append(ms)
+    return timings
+
+
 def measure_api(db: str | Path, requests: int, seed: int = 1, clients: int = 1) -> dict[str, list[float]]:
-    """Time ``requests`` GETs in all, sent by ``clients`` concurrent clients (each its own stream of filter values)."""
+    """Time ``requests`` GETs in all, sent by ``clients`` concurrent clients (each its own stream of filter values),
+    in process over ASGI."""
     import asyncio
 
     import httpx
 
     from eventwire.web import create_app
 
-    app = create_app(db)
     timings: dict[str, list[float]] = {}
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=create_app(db))
 
     async def client_loop(client: httpx.AsyncClient, number: int, count: int) -> None:
         queries = _event_queries(random.Random(seed * 1000 + number))
@@ -330,8 +374,16 @@ def run(args: argparse.Namespace, db: str | Path) -> None:
             while f.read(1 << 24):
                 pass
         print(f"page cache: database read once in {time.perf_counter() - start:.1f} s")
-    for clients in args.clients:
-        _report(measure_api(db, args.requests, clients=clients), clients)
+    if args.serve:
+        from eventwire.web.testing import serve_in_processes
+
+        with serve_in_processes(db, args.serve) as (base, _):
+            print(f"over TCP to `eventwire serve --workers {args.serve}` at {base}")
+            for clients in args.clients:
+                _report(measure_tcp(base, args.requests, clients=clients), clients)
+    else:
+        for clients in args.clients:
+            _report(measure_api(db, args.requests, clients=clients), clients)
     if args.page:
         page = measure_page(db, args.page_runs)  # type: ignore[arg-type]
         print(f"page first render in Chromium: median {statistics.median(page):.0f} ms, "
@@ -349,6 +401,8 @@ def main() -> int:
                         help="comma-separated numbers of concurrent clients, one measurement each (e.g. 1,8)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the database even if it exists")
     parser.add_argument("--check", action="store_true", help="assert the count tables equal GROUP BY over events")
+    parser.add_argument("--serve", type=int, metavar="N", default=0,
+                        help="time requests over TCP to `eventwire serve --workers N` (default: in process, ASGI)")
     parser.add_argument("--page", action="store_true", help="also time the page's first render in Chromium")
     parser.add_argument("--page-runs", type=int, default=5)
     parser.add_argument("--cold", action="store_true",
