@@ -321,6 +321,10 @@ def test_dates_seed_resolve_against_the_publication_date(nlp: Language, shared: 
         ("Elections are scheduled for December 24.", "2025-12-24"),
         ("The elections held on June 24 were disputed.", "2025-06-24"),
         ("The elections on June 24 will be disputed.", "2026-06-24"),
+        # an infinitive takes its time from the verb it hangs on (purpose clause, bare infinitive)
+        ("The town held a parade to mark its entry into the league on Friday.", "2025-07-04"),
+        ("The general let the offensive begin Saturday night.", "2025-07-05TNI"),
+        ("The union plans to strike on Friday.", "2025-07-11"),
     ],
 )
 def test_dates_tense_of_governing_verb_decides_the_side(nlp: Language, text: str, expected: str) -> None:

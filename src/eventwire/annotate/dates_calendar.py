@@ -66,6 +66,8 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
 _MODAL_AUX = {"could", "may", "might", "should", "must", "can"}
+# How a bare or "to" infinitive hangs on the verb that gives it its time: complement, purpose, subject, modifier.
+_NONFINITE_DEPS = ("xcomp", "ccomp", "advcl", "csubj", "acl", "relcl")
 
 
 def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> str | None:
@@ -88,12 +90,19 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
                 auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
                 if tok.pos_ == "AUX":
                     auxes.append(tok.lower_)
-                if "to" in auxes and tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
-                    # "agreed to sell in October" is as past as "agreed"; "plans to sell" points ahead.
+                if tok.tag_ == "VB" and set(auxes) <= {"to"} and tok.dep_ in _NONFINITE_DEPS and tok.head.i != tok.i:
+                    # An infinitive takes its time from the verb it hangs on: "agreed to sell in October" and
+                    # "staged celebrations to mark the entry on Friday" are as past as "agreed" and "staged", "let
+                    # the offensive begin Saturday" as past as "let"; "plans to sell" points ahead.
                     gov = tok.head
-                    if gov.lemma_ in cues["future"] or gov.tag_ in ("VBZ", "VBP", "VB", "MD"):
+                    gov_auxes = [c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")]
+                    if gov.lemma_ in cues["future"] or gov.tag_ == "MD" or any(
+                        a in _FUTURE_AUX or a in _MODAL_AUX for a in gov_auxes
+                    ):
                         return "future"
-                    if gov.tag_ == "VBD":
+                    if "to" in auxes and gov.tag_ in ("VBZ", "VBP", "VB"):
+                        return "future"
+                    if gov.tag_ == "VBD" or any(a in ("had", "was", "were", "did") for a in gov_auxes):
                         return "past"
                 if any(a in _FUTURE_AUX for a in auxes) or "to" in auxes or any(a in _MODAL_AUX for a in auxes):
                     return "future"

@@ -224,19 +224,25 @@ def _baseline(doc: Any) -> list[TimeRef]:
     return [TimeRef(e.text, e.start, e.end, day, "day") for e in doc.entities if e.label in ("DATE", "TIME")]
 
 
-@register_evaluator("timex", help="time expressions and their TIMEX3 values against TimeML (.tml) or MEANTIME gold")
-def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+@register_evaluator(
+    "timex", help="time expressions and their TIMEX3 values against TimeML (.tml) or MEANTIME gold", halves=True
+)
+def run(gold: Path, *, model: str | None = None, half: str | None = None, **options: Any) -> EvalReport:
     """Score the dates stage on every gold document under ``gold``, and the trivial baseline beside it.
 
     The baseline (spaCy's DATE/TIME entities, each valued as the publication day) comes free from the same parse;
-    its metrics are in ``details["baseline"]``.
+    its metrics are in ``details["baseline"]``. ``half`` keeps the documents of one fixed half (by a hash of the
+    document id, as for PLOVER): read errors on "tune", gate on "check".
     """
     from ..pipeline import Pipeline
+    from .plover import HALVES, half_of
 
     gold = Path(gold)
     if not gold.exists():
         raise UsageError(f"--gold {gold}: no such file or directory")
-    docs = list(read_gold(gold))
+    if half not in (None, "", "all", *HALVES):
+        raise UsageError(f"--half {half}: expected one of tune, check, all")
+    docs = [d for d in read_gold(gold) if half in (None, "", "all") or half_of(d.id) == half]
     if not docs:
         raise UsageError(f"--gold {gold}: no TimeML (.tml) or MEANTIME (.xml) documents found")
     pipeline = Pipeline(model=model, stages=["entities", "dates"])
@@ -281,7 +287,8 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
         "baseline": base_tallies["all"].metrics(),
         "errors": errors,
     }
-    return EvalReport(name="timex", dataset=str(gold), size=overall.gold, metrics=metrics, details=details)
+    dataset = f"{gold} ({half} half)" if half and half != "all" else str(gold)
+    return EvalReport(name="timex", dataset=dataset, size=overall.gold, metrics=metrics, details=details)
 
 
 # The figures printed per corpus when a folder of corpora is read.
