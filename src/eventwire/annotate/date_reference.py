@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from ..records import TimeRef
@@ -44,10 +45,14 @@ NORMALISERS = {
 }
 
 
-def resolve_references(refs: list[TimeRef]) -> list[TimeRef]:
+def resolve_references(refs: list[TimeRef], anchor: date | None = None) -> list[TimeRef]:
     """Placeholders resolved against the reported quarter: the latest quarter named so far (a report names its own
-    quarter before the one it compares with). "a year ago" after a quarter is that quarter a year back; before any
-    quarter, or in a text that names none, it stays a year. A placeholder with no quarter to read is dropped."""
+    quarter before the one it compares with) that has ended by the anchor, as results come after their quarter and a
+    quarter still running or ahead ("into the fourth quarter", "losses through the third quarter of 1990") is a
+    forecast, not the one reported on. "a year ago" after a quarter is that
+    quarter a year back; before any quarter, or in a text that names none, it stays a year. A placeholder with no
+    quarter to read is dropped."""
+    running = (anchor.year, (anchor.month - 1) // 3 + 1) if anchor is not None else (10_000, 1)
     reported: tuple[int, int] | None = None
     out: list[TimeRef] = []
     for r in refs:
@@ -63,8 +68,7 @@ def resolve_references(refs: list[TimeRef]) -> list[TimeRef]:
             out.append(replace(r, value=f"{reported[0] - 1:04d}-Q{reported[1]}", precision="quarter"))
             continue
         m = _QUARTER.match(value)
-        if m is not None:
-            here = (int(m[1]), int(m[2]))
+        if m is not None and (here := (int(m[1]), int(m[2]))) < running:
             reported = here if reported is None else max(reported, here)
         out.append(r)
     return out

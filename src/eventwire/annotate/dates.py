@@ -263,7 +263,7 @@ def extract_dates(
         if all(end <= s or start >= e for s, e, _ in taken):
             taken.append((start, end, result))
     taken.sort()
-    refs = resolve_references([TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken])
+    refs = resolve_references([TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken], anchor)
     yield from _date_clocks(_merge_clock(refs, text), text, anchor)
 
 
