@@ -55,6 +55,10 @@ def found(nlp: Language, text: str, anchor: date = ANCHOR) -> list[tuple[str, st
         ("Convoys pass twice a week.", [("twice a week", "P1W", "SET")]),
         ("The camp is expanded early this year.", [("early this year", "2026", "DATE")]),
         ("Queues form on Christmas Eve.", [("Christmas Eve", "2026-12-24", "DATE")]),
+        # no tense: the nearest New Year's Day (five weeks ahead), not the one eleven months back; a past verb
+        # keeps the one gone
+        ("Crowds gather for New Year's Day.", [("New Year's Day", "2027-01-01", "DATE")]),
+        ("Protests around Easter Monday drew crowds.", [("Easter Monday", "2026-04-06", "DATE")]),
         ("Rationing ran from 1946-48 in the region.", [("1946", "1946", "DATE"), ("48", "1948", "DATE")]),
         ("Repairs take between 12 and 18 months.", [("12", "P12M", "DURATION"), ("18 months", "P18M", "DURATION")]),
         ("The pact dates from a decade ago.", [("a decade ago", "2016", "DATE")]),

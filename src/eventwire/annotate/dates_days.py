@@ -238,6 +238,9 @@ def n_holiday(env: _Env, m: re.Match[str]) -> Result | None:
         d = on(a.year - 1)
     elif tense == "future" and d < a:
         d = on(a.year + 1)
+    elif tense is None:
+        # No tense: the nearest such day, as for a month or a date without its year (news rarely reaches further).
+        d = min((on(a.year - 1), d, on(a.year + 1)), key=lambda x: abs((x - a).days))
     return _day(d), "day", "DATE"
 
 
