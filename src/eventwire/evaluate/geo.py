@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -208,12 +209,20 @@ def score_corpus(
 SHARED_FIGURES = ("toponym_country", "toponym_161km", "toponym_found")
 
 
-@register_evaluator("geo", help="places against GeoWebNews, LGL or GeoVirus XML (a file, or a folder of them)")
-def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
+@register_evaluator(
+    "geo", help="places against GeoWebNews, LGL or GeoVirus XML (a file, or a folder of them)", halves=True
+)
+def run(gold: Path, *, model: str | None = None, half: str | None = None, **options: Any) -> EvalReport:
     """Scores the places stage on one corpus, or on every corpus in a folder (figures prefixed by the corpus, and
     the spread of each shared figure across LGL and GeoVirus). ``details["baseline"]`` holds the same
-    figures for the trivial resolver (every GPE/LOC/FAC entity as its most populous namesake)."""
+    figures for the trivial resolver (every GPE/LOC/FAC entity as its most populous namesake). ``half`` keeps the
+    articles of one fixed half (by a hash of the article id, as for PLOVER): read errors on "tune", gate on
+    "check"."""
     from ..pipeline import Pipeline
+    from .plover import HALVES, half_of
+
+    if half not in (None, "", "all", *HALVES):
+        raise UsageError(f"--half {half}: expected one of tune, check, all")
 
     gold = Path(gold)
     files = sorted(gold.glob("*.xml")) if gold.is_dir() else [gold]
@@ -224,11 +233,15 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
     reports = []
     for path in files:
         corpus, pairs = read_geo_gold(path)
+        if half not in (None, "", "all"):
+            pairs = [p for p in pairs if half_of(p[0].id) == half]
         if not pairs:
             raise UsageError(f"--gold {path}: no articles in it")
         docs = list(pipe.annotate(a for a, _, _ in pairs))
         reports.append(score_corpus(corpus, pairs, docs, country_of, str(path)))
     if len(reports) == 1:
+        if half not in (None, "", "all"):
+            reports[0] = replace(reports[0], dataset=f"{reports[0].dataset} ({half} half)")
         return reports[0]
     metrics: dict[str, float] = {}
     for r in reports:
@@ -239,7 +252,7 @@ def run(gold: Path, *, model: str | None = None, **options: Any) -> EvalReport:
             metrics[f"spread.{figure}"] = max(values) - min(values)
     return EvalReport(
         name="geo",
-        dataset=str(gold),
+        dataset=f"{gold} ({half} half)" if half not in (None, "", "all") else str(gold),
         size=sum(r.size for r in reports),
         metrics=metrics,
         details={r.details["corpus"]: r.details for r in reports},
