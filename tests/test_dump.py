@@ -519,3 +519,22 @@ def test_dump_numbered_ranking_is_body_not_headlines() -> None:
     (article,) = split_dump(text)
     assert article.title == "Chess Federation Publishes Spring Ranking"
     assert list(article.paragraphs[1:-1]) == ranking
+
+
+def test_dump_short_headline_with_a_byline_under_it_opens_an_article() -> None:
+    from eventwire.ingest.dump import split_dump
+
+    text = (
+        "Harbour Fees Rise Again\n\n"
+        "The port authority raised its berth fees for the second time this year on Monday.\n\n"
+        "Shipping firms said the rise would be passed on to importers.\n\n"
+        "Share\n\nTweet\n\n"
+        "Ferry strike 'over'\n"
+        "By Ines Varga | Coast Herald\n\n"
+        "Ferry crews voted to end their strike after a week of talks with the operator.\n\n"
+        "Sailings resume on Thursday, the union said.\n"
+    )
+    first, second = split_dump(text)
+    assert first.title == "Harbour Fees Rise Again" and len(first.paragraphs) == 2
+    assert second.title == "Ferry strike 'over'"
+    assert second.paragraphs[0].startswith("Ferry crews voted")

@@ -91,7 +91,12 @@ def starts_article(
     if eff_gap > gap and (opens_story or not short):
         return "new"
     if short:
-        return None
+        # A headline of three words or fewer ("Wilkinson return 'unlikely'") inside a page only with a byline,
+        # timestamp or photo right under it and prose after: a label has none of these.
+        below = lines[i + 1].text if i + 1 < len(lines) else ""
+        byline = BYLINE.match(below) is not None or bar_byline(below)
+        strong = opens_story and byline and line.headline and score >= _HEADLINE_THRESHOLD
+        return "new" if strong and not line.ui else None
     if _headline_below(lines, i):
         return None
     nxt = _next_content(lines, i)
