@@ -538,3 +538,23 @@ def test_dump_short_headline_with_a_byline_under_it_opens_an_article() -> None:
     assert first.title == "Harbour Fees Rise Again" and len(first.paragraphs) == 2
     assert second.title == "Ferry strike 'over'"
     assert second.paragraphs[0].startswith("Ferry crews voted")
+
+
+def test_dump_headline_set_apart_after_a_related_list_opens_an_article() -> None:
+    from eventwire.ingest.dump import split_dump
+
+    # Paragraphs two blank lines apart, list items none: the line after the list is set apart like a paragraph.
+    text = "\n\n\n".join([
+        "Harbour Fees Rise Again",
+        "The port authority raised its berth fees for the second time this year on Monday.",
+        "Shipping firms said the rise would be passed on to importers.",
+        "Related\n1. Ferry crews vote on new contract\n2. Dredging of outer channel delayed\n"
+        "3. Lighthouse keepers honoured by the council",
+        "Will the coast road reopen in time?\nHome > Region > Transport",
+        "Engineers working on the landslip that closed the coast road said repairs were ahead of schedule.",
+        "The road is due to reopen before the summer season, the council said.",
+    ])
+    first, second = split_dump(text)
+    assert first.title == "Harbour Fees Rise Again"
+    assert second.title == "Will the coast road reopen in time?"
+    assert second.paragraphs[0].startswith("Engineers working")

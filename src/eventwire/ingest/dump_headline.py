@@ -153,9 +153,11 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
         score += _W_LONGER_PROSE_FOLLOWS if longer else _W_PROSE_FOLLOWS
     if eff_gap > gap or draft.empty and last_content < 0:
         score += _W_WIDE_GAP
-    elif _break_above(lines, i, gap, eff_gap, last_content) or line.dotted and draft.in_list:
-        # A related-stories list above ends the previous page as surely as other furniture does (for a line with a
-        # full stop, which a list item never has).
+    elif _break_above(lines, i, gap, eff_gap, last_content) or draft.in_list and (
+        line.dotted or line.blank_before > lines[i - 1].blank_before
+    ):
+        # A related-stories list above ends the previous page as surely as other furniture does, for a line that
+        # no list item is like: one with a full stop, or one set apart by more blank lines than the list's own.
         score += _W_FURNITURE_ABOVE
     return score
 
