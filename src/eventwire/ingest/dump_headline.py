@@ -97,7 +97,7 @@ def starts_article(
         byline = BYLINE.match(below) is not None or bar_byline(below)
         strong = opens_story and byline and line.headline and score >= _HEADLINE_THRESHOLD
         return "new" if strong and not line.ui else None
-    if _headline_below(lines, i):
+    if _headline_below(lines, i, draft, gap, score):
         return None
     nxt = _next_content(lines, i)
     if nxt is not None and (lines[nxt].caption is not None or IMAGE_LABEL.match(lines[nxt].text)):
@@ -162,13 +162,17 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
     return score
 
 
-def _headline_below(lines: Sequence[Line], i: int) -> bool:
+def _headline_below(lines: Sequence[Line], i: int, draft: Draft, gap: int, score: float) -> bool:
     """The next content line is itself a headline on strong evidence (reprinted, or a byline or caption right
-    under it): two headlines do not stand one above the other, so line i is the last of the prose above."""
+    under it): two headlines do not stand one above the other, so line i is the last of the prose above, unless
+    it is a Title Case line scoring at least as high (then the line below is a short sentence with a byline)."""
     j = _next_content(lines, i)
     if j is None or not (lines[j].headline or lines[j].dotted):
         return False
-    return _reprinted_soon(lines, j) or _tight_follow(lines, j)
+    if not (_reprinted_soon(lines, j) or _tight_follow(lines, j)):
+        return False
+    # Page furniture between the two speaks for line i, not for the line below: score that one without it.
+    return not title_case(lines[i].text) or _headline_score(lines, j, draft, gap, gap, j - 1) > score
 
 
 def _break_above(lines: Sequence[Line], i: int, gap: int, eff_gap: int, last_content: int) -> bool:
