@@ -261,8 +261,8 @@ def test_dates_without_parse_reads_cue_words(text: str, expected: str) -> None:
         ("Profit rose to $3 million from $2 million a year earlier.", "a year earlier", "2025"),
         ("In the 1988 third quarter, the company lost money.", "the 1988 third quarter", "1988-Q3"),
         # a quarter still running or ahead at publication is a forecast, not the quarter reported on
-        ("Third-quarter profit fell. Analysts expect losses into the fourth quarter and through the second quarter "
-         "of 2027. Sales fell from $9 million a year ago.", "a year ago", "2025-Q3"),
+        (("Third-quarter profit fell. Analysts expect losses into the fourth quarter and through the second quarter "
+          "of 2027. Sales fell from $9 million a year ago."), "a year ago", "2025-Q3"),
     ],
 )
 def test_dates_reported_quarter_reads_the_last_quarter_named(text: str, expression: str, value: str) -> None:

@@ -432,16 +432,25 @@ def dump(draw: st.DrawFn) -> tuple[str, list[list[str]], list[str]]:
     return text, chunks, titles
 
 
+_BYLINE_TEXT = ("Envoy Envoy Envoy Envoy\nEnvoy envoy envoy.\n\nEnvoy Envoy Envoy Envoy Envoy\nTT\n"
+                "\u201cEnvoy envoy envoy.\u201d\nBy Lena Hartmann\nEnvoy envoy envoy envoy.\n")
+_BYLINE_CHUNKS = [["Envoy envoy envoy."], ["\u201cEnvoy envoy envoy.\u201d", "Envoy envoy envoy envoy."]]
+_BYLINE_TITLES = ["Envoy Envoy Envoy Envoy", "Envoy Envoy Envoy Envoy Envoy"]
+_WIDGET_BODY = ["\u201cEnvoy envoy envoy.\u201d", "Envoy envoy ministers.", "Envoy ministers envoy.",
+                "Envoy envoy envoy envoy.", "Envoy envoy envoy envoy envoy.", "Envoy Libya Libya.",
+                "Envoy envoy envoy envoy envoy envoy."]
+_WIDGET_TEXT = ("Envoy Envoy Envoy Envoy\n\nEnvoy envoy envoy.\n\n\n\nEnvoy Envoy Envoy Ministers\n\n"
+                + "\n\n".join([*_WIDGET_BODY[:5], "TT", *_WIDGET_BODY[5:]]) + "\n")
+_WIDGET_TITLE = "Envoy Envoy Envoy Ministers"
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dump())
 # Found by this test: a Title Case headline above a short quoted sentence with a byline under it (past a widget or
-# not) was read as prose.
-@example(("Envoy Envoy Envoy Envoy\nEnvoy envoy envoy.\n\nEnvoy Envoy Envoy Envoy Envoy\nTT\n\u201cEnvoy envoy envoy.\u201d\n"
-          "By Lena Hartmann\nEnvoy envoy envoy envoy.\n", [["Envoy envoy envoy."], ["\u201cEnvoy envoy envoy.\u201d",
-          "Envoy envoy envoy envoy."]], ["Envoy Envoy Envoy Envoy", "Envoy Envoy Envoy Envoy Envoy"]))
-@example(("Envoy Envoy Envoy Envoy\nEnvoy envoy envoy.\n\nEnvoy Envoy Envoy Envoy Envoy\n\u201cEnvoy envoy envoy.\u201d\n"
-          "By Lena Hartmann\nEnvoy envoy envoy envoy.\n", [["Envoy envoy envoy."], ["\u201cEnvoy envoy envoy.\u201d",
-          "Envoy envoy envoy envoy."]], ["Envoy Envoy Envoy Envoy", "Envoy Envoy Envoy Envoy Envoy"]))
+# not) was read as prose; a short Title Case sentence after an inline widget (hypothesis seed 3) opened an article.
+@example((_BYLINE_TEXT, _BYLINE_CHUNKS, _BYLINE_TITLES))
+@example((_BYLINE_TEXT.replace("Envoy Envoy\nTT\n", "Envoy Envoy\n"), _BYLINE_CHUNKS, _BYLINE_TITLES))
+@example((_WIDGET_TEXT, [["Envoy envoy envoy."], _WIDGET_BODY], ["Envoy Envoy Envoy Envoy", _WIDGET_TITLE]))
 def test_dump_property_never_loses_or_reorders_body(case: tuple[str, list[list[str]], list[str]]) -> None:
     text, chunks, titles = case
     got = split_dump(text)
@@ -552,17 +561,16 @@ def test_dump_headline_set_apart_after_a_related_list_opens_an_article() -> None
     from eventwire.ingest.dump import split_dump
 
     # Paragraphs two blank lines apart, list items none: the line after the list is set apart like a paragraph.
-    text = "\n\n\n".join([
+    blocks = [
         "Harbour Fees Rise Again",
         "The port authority raised its berth fees for the second time this year on Monday.",
         "Shipping firms said the rise would be passed on to importers.",
-        "Related\n1. Ferry crews vote on new contract\n2. Dredging of outer channel delayed\n"
-        "3. Lighthouse keepers honoured by the council",
+        "Related\n1. Ferry crews vote on new contract\n2. Dredging of outer channel delayed\n3. Keepers honoured at last",
         "Will the coast road reopen in time?\nHome > Region > Transport",
         "Engineers working on the landslip that closed the coast road said repairs were ahead of schedule.",
         "The road is due to reopen before the summer season, the council said.",
-    ])
-    first, second = split_dump(text)
+    ]
+    first, second = split_dump("\n\n\n".join(blocks))
     assert first.title == "Harbour Fees Rise Again"
     assert second.title == "Will the coast road reopen in time?"
     assert second.paragraphs[0].startswith("Engineers working")

@@ -70,8 +70,12 @@ def starts_article(
             # A related-stories list ends the page above; its items are not followed by prose, a photo or a reprint.
             if not (opens_story or _reprinted_soon(lines, i)):
                 return None
-        elif draft.paragraphs and not (_break_above(lines, i, gap, eff_gap, last_content) or _reprinted_soon(lines, i)):
-            # Inside a run of prose, a short sentence followed by a stray byline is still body text.
+        elif draft.paragraphs and not (
+            _break_above(lines, i, gap, eff_gap, last_content) and (eff_gap > gap or _tight_follow(lines, i))
+            or _reprinted_soon(lines, i)
+        ):
+            # Inside a run of prose, a short sentence after a widget or followed by a stray byline is still body
+            # text: it takes a wide gap with something under it, or its reprint.
             return None
         if draft.title and not draft.paragraphs:
             # A once-printed line with nothing under it yet (a stray list item) gives way to a reprinted headline.
