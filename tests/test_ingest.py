@@ -121,6 +121,9 @@ def test_ingest_html_gzip_is_read(tmp_path: Path) -> None:
         ("empty.txt", b"", "{p}: empty file"),
         ("blank.jsonl", b"\n\n", "{p}: no records (only blank lines)"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "{p}: binary file, not text (use --format to force a reader)"),
+        ("photo.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "{p}: binary file, not text (use --format to force a reader)"),
+        ("wide.jsonl", '{"text": "Talks resumed."}\n'.encode("utf-16-le"),
+         "{p}: binary file, not text (use --format to force a reader)"),
         ("latin.jsonl", b'{"text": "caf\xe9"}\n', "{p}:1: not UTF-8 text (byte 0xe9 at column 14)"),
         ("cut.html", b"<html><head><title>Cut", "{p}: no article text found in the HTML page"),
     ],
@@ -132,6 +135,18 @@ def test_ingest_bad_files_get_one_line(tmp_path: Path, name: str, content: bytes
     articles, errors = read([str(path), str(good)])
     assert [a.id for a in articles] == ["g"]
     assert errors == [expected.format(p=path)]
+
+
+def test_ingest_named_csv_with_nul_and_broken_bytes_keeps_its_good_rows(tmp_path: Path) -> None:
+    # The name says CSV: a few NULs and bytes that are not UTF-8 make bad rows, each named, not a "binary" file.
+    path = tmp_path / "wire.csv"
+    rows = [b"id,text", b"g0,Talks resumed in Doha."]
+    for k in range(1, 4):
+        rows += [b"bad," + b"\x00\x00\x00\x80", f"g{k},Row {k} was read.".encode()]
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    articles, errors = read([str(path)])
+    assert [a.id for a in articles] == ["g0", "g1", "g2", "g3"]
+    assert errors and all(e.startswith(f"{path}:") and "binary" not in e for e in errors)
 
 
 def test_ingest_missing_path_and_empty_directory(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ with one input are reported through ``on_error`` as InputError and the stream go
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import sys
@@ -74,9 +75,24 @@ def sniff(head: bytes) -> str:
     return "dump"
 
 
-def is_binary(head: bytes) -> bool:
-    """Binary files are full of NUL bytes; a text file with a stray one is still text (the reader deals with it)."""
-    return head.count(b"\x00") > max(2, len(head) // 200)
+# How common binary files begin: PNG, JPEG, GIF, PDF, ZIP (and Office files), ELF, SQLite.
+_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"SQLite format 3\x00")
+
+
+def is_binary(head: bytes, named: bool = False) -> bool:
+    """Whether a file is binary, not text. One that begins like a known binary format, or is a third NULs (UTF-16
+    text too), always is. A file whose name gives its format (news.csv) is taken at its word otherwise: stray NULs and
+    broken bytes in it are bad lines for the reader to name. Any other file is binary when it is full of NULs and of
+    bytes that are not UTF-8 between them."""
+    if head.startswith(_MAGIC):
+        return True
+    nul = head.count(b"\x00")
+    if nul * 3 >= len(head):
+        return True
+    if named or nul <= max(2, len(head) // 200):
+        return False
+    rest = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head.replace(b"\x00", b""), final=False)
+    return rest.count("\ufffd") * 50 > len(head)  # more than 2% of the bytes broken
 
 
 def readable_name(path: Path) -> bool:
@@ -148,9 +164,10 @@ def read_inputs(paths: Iterable[str], on_error: ErrorSink, options: ReadOptions 
             if not head:
                 on_error(InputError(where, "empty file"))
                 continue
+            named = format_for(Path(path)) if path != STDIN else None
             if fmt == "auto":
-                fmt = (format_for(Path(path)) if path != STDIN else None) or sniff(head)
-            if is_binary(head) and options.fmt == "auto":
+                fmt = named or sniff(head)
+            if options.fmt == "auto" and is_binary(head, named=named is not None):
                 on_error(InputError(where, "binary file, not text (use --format to force a reader)"))
                 continue
             yield from reader(fmt)(stream, where, on_error, options)
