@@ -70,8 +70,8 @@ def test_cli_process_bad_input_reports_and_goes_on(runner: CliRunner, jsonl: Pat
         (["articles", "--db", "missing.db"],
          "Error: --db missing.db: no such database (create it with `eventwire ingest PATH --db missing.db`)\n", 1),
         (["eval", "nothing", "--gold", "."], "Error: eval: unknown scorer 'nothing'", 2),
-        (["eval", "geo", "--gold", ".", "--half", "tune"],
-         "Error: --half: scorer 'geo' does not split its gold into halves\n", 2),
+        (["eval", "quotes", "--gold", ".", "--half", "tune"],
+         "Error: --half: scorer 'quotes' does not split its gold into halves\n", 2),
     ],
 )
 def test_cli_user_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
