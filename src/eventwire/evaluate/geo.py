@@ -219,10 +219,7 @@ def run(gold: Path, *, model: str | None = None, half: str | None = None, **opti
     articles of one fixed half (by a hash of the article id, as for PLOVER): read errors on "tune", gate on
     "check"."""
     from ..pipeline import Pipeline
-    from .plover import HALVES, half_of
-
-    if half not in (None, "", "all", *HALVES):
-        raise UsageError(f"--half {half}: expected one of tune, check, all")
+    from .plover import half_label, select_half
 
     gold = Path(gold)
     files = sorted(gold.glob("*.xml")) if gold.is_dir() else [gold]
@@ -233,16 +230,13 @@ def run(gold: Path, *, model: str | None = None, half: str | None = None, **opti
     reports = []
     for path in files:
         corpus, pairs = read_geo_gold(path)
-        if half not in (None, "", "all"):
-            pairs = [p for p in pairs if half_of(p[0].id) == half]
+        pairs = select_half(pairs, half, key=lambda p: p[0].id)
         if not pairs:
             raise UsageError(f"--gold {path}: no articles in it")
         docs = list(pipe.annotate(a for a, _, _ in pairs))
         reports.append(score_corpus(corpus, pairs, docs, country_of, str(path)))
     if len(reports) == 1:
-        if half not in (None, "", "all"):
-            reports[0] = replace(reports[0], dataset=f"{reports[0].dataset} ({half} half)")
-        return reports[0]
+        return replace(reports[0], dataset=half_label(reports[0].dataset, half))
     metrics: dict[str, float] = {}
     for r in reports:
         metrics |= {f"{r.details['corpus']}.{k}": v for k, v in r.metrics.items()}
@@ -252,7 +246,7 @@ def run(gold: Path, *, model: str | None = None, half: str | None = None, **opti
             metrics[f"spread.{figure}"] = max(values) - min(values)
     return EvalReport(
         name="geo",
-        dataset=f"{gold} ({half} half)" if half not in (None, "", "all") else str(gold),
+        dataset=half_label(str(gold), half),
         size=sum(r.size for r in reports),
         metrics=metrics,
         details={r.details["corpus"]: r.details for r in reports},

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import UsageError
 from ..records import Actor, Article, Event
@@ -21,6 +22,7 @@ from . import EvalReport, register_evaluator
 # The gold uses PLOVER 0.5 names; the coder speaks the 2021 draft (see data/events/NOTICE).
 RENAMED: dict[str, str] = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 HALVES = ("tune", "check")
+T = TypeVar("T")
 
 
 def half_of(record_id: str) -> str:
@@ -29,12 +31,19 @@ def half_of(record_id: str) -> str:
     return HALVES[int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 2]
 
 
-def select_half(records: Sequence[GoldEvent], half: str | None) -> list[GoldEvent]:
+def select_half(records: Iterable[T], half: str | None, key: Callable[[T], str] = attrgetter("id")) -> list[T]:
+    """The records of one half (all of them for None or "all"), each placed by ``half_of(key(record))``; every
+    scorer that splits its gold (PLOVER, timex, geo) selects through this."""
     if half in (None, "", "all"):
         return list(records)
     if half not in HALVES:
         raise UsageError(f"--half {half}: expected one of tune, check, all")
-    return [g for g in records if half_of(g.id) == half]
+    return [r for r in records if half_of(key(r)) == half]
+
+
+def half_label(dataset: str, half: str | None) -> str:
+    """How a report names its data set when it scored one half."""
+    return f"{dataset} ({half} half)" if half and half != "all" else dataset
 
 
 @dataclass(frozen=True)
@@ -217,5 +226,4 @@ def run(
             and not (agrees(actor_codes(m.source), g.source) and agrees(actor_codes(m.target), g.target))
         ],
     }
-    dataset = f"{gold} ({half} half)" if half and half != "all" else str(gold)
-    return EvalReport(name="plover", dataset=dataset, size=len(records), metrics=result["metrics"], details=details)
+    return EvalReport(name="plover", dataset=half_label(str(gold), half), size=len(records), metrics=result["metrics"], details=details)

@@ -235,14 +235,12 @@ def run(gold: Path, *, model: str | None = None, half: str | None = None, **opti
     document id, as for PLOVER): read errors on "tune", gate on "check".
     """
     from ..pipeline import Pipeline
-    from .plover import HALVES, half_of
+    from .plover import half_label, select_half
 
     gold = Path(gold)
     if not gold.exists():
         raise UsageError(f"--gold {gold}: no such file or directory")
-    if half not in (None, "", "all", *HALVES):
-        raise UsageError(f"--half {half}: expected one of tune, check, all")
-    docs = [d for d in read_gold(gold) if half in (None, "", "all") or half_of(d.id) == half]
+    docs = select_half(read_gold(gold), half)
     if not docs:
         raise UsageError(f"--gold {gold}: no TimeML (.tml) or MEANTIME (.xml) documents found")
     pipeline = Pipeline(model=model, stages=["entities", "dates"])
@@ -287,8 +285,7 @@ def run(gold: Path, *, model: str | None = None, half: str | None = None, **opti
         "baseline": base_tallies["all"].metrics(),
         "errors": errors,
     }
-    dataset = f"{gold} ({half} half)" if half and half != "all" else str(gold)
-    return EvalReport(name="timex", dataset=dataset, size=overall.gold, metrics=metrics, details=details)
+    return EvalReport(name="timex", dataset=half_label(str(gold), half), size=overall.gold, metrics=metrics, details=details)
 
 
 # The figures printed per corpus when a folder of corpora is read.
