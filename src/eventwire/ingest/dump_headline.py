@@ -97,18 +97,16 @@ def starts_article(
     if short:
         # A headline of three words or fewer ("Wilkinson return 'unlikely'") inside a page only with a byline,
         # timestamp or photo right under it and prose after: a label has none of these.
-        below = lines[i + 1].text if i + 1 < len(lines) else ""
-        byline = BYLINE.match(below) is not None or bar_byline(below)
+        byline = i + 1 < len(lines) and _byline(lines[i + 1].text)
         strong = opens_story and byline and line.headline and score >= _HEADLINE_THRESHOLD
         return "new" if strong and not line.ui else None
-    if _headline_below(lines, i, draft, gap, score):
+    if _headline_below(lines, i, after, draft, gap, score):
         return None
-    nxt = _next_content(lines, i)
-    if nxt is not None and (lines[nxt].caption is not None or IMAGE_LABEL.match(lines[nxt].text)):
+    if after is not None and (lines[after].caption is not None or IMAGE_LABEL.match(lines[after].text)):
         return "new"
     if draft.in_list:
         # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose.
-        return "new" if nxt is not None and lines[nxt].sentence and score >= _HEADLINE_THRESHOLD else None
+        return "new" if after is not None and lines[after].sentence and score >= _HEADLINE_THRESHOLD else None
     return "new" if score >= _HEADLINE_THRESHOLD else None
 
 
@@ -166,11 +164,11 @@ def _headline_score(lines: Sequence[Line], i: int, draft: Draft, gap: int, eff_g
     return score
 
 
-def _headline_below(lines: Sequence[Line], i: int, draft: Draft, gap: int, score: float) -> bool:
+def _headline_below(lines: Sequence[Line], i: int, j: int | None, draft: Draft, gap: int, score: float) -> bool:
     """The next content line is itself a headline on strong evidence (reprinted, or a byline or caption right
     under it): two headlines do not stand one above the other, so line i is the last of the prose above, unless
-    it is a Title Case line scoring at least as high (then the line below is a short sentence with a byline)."""
-    j = _next_content(lines, i)
+    it is a Title Case line scoring at least as high (then the line below is a short sentence with a byline).
+    ``j`` is the next content line."""
     if j is None or not (lines[j].headline or lines[j].dotted):
         return False
     if not (_reprinted_soon(lines, j) or _tight_follow(lines, j)):
@@ -188,10 +186,13 @@ def _tight_follow(lines: Sequence[Line], i: int) -> bool:
     """A byline, timestamp, caption or photo label just below the line (past share bars and counters at most)."""
     for j in range(i + 1, min(len(lines), i + 4)):
         nxt = lines[j]
-        if nxt.caption is not None or IMAGE_LABEL.match(nxt.text) or BYLINE.match(nxt.text):
-            return True
-        if is_timestamp(nxt.text) or bar_byline(nxt.text):
+        if nxt.caption is not None or IMAGE_LABEL.match(nxt.text) or _byline(nxt.text) or is_timestamp(nxt.text):
             return True
         if not nxt.furniture:
             return False
     return False
+
+
+def _byline(text: str) -> bool:
+    """ "By Lena Hartmann", or "Lena Hartmann | Coast Herald" as the catalogue reads a bar byline."""
+    return BYLINE.match(text) is not None or bar_byline(text)
