@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .dates_lexicon import Lexicon
 
@@ -70,6 +70,11 @@ _MODAL_AUX = {"could", "may", "might", "should", "must", "can"}
 _NONFINITE_DEPS = ("xcomp", "ccomp", "advcl", "csubj", "acl", "relcl")
 
 
+def _auxes(tok: Token) -> list[str]:
+    """The auxiliaries of a verb, lower-cased ("will", "was", "to")."""
+    return [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+
+
 def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> str | None:
     """Which way the expression at start:end points: "past", "future" or None (no evidence).
 
@@ -87,7 +92,7 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
                 tok = tok.head
             sent_text = text[max(tok.sent.start_char, start - 120) : start].lower()
             if tok.pos_ in ("VERB", "AUX"):
-                auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+                auxes = _auxes(tok)
                 if tok.pos_ == "AUX":
                     auxes.append(tok.lower_)
                 if tok.tag_ == "VB" and set(auxes) <= {"to"} and tok.dep_ in _NONFINITE_DEPS and tok.head.i != tok.i:
@@ -95,7 +100,7 @@ def _tense(doc: Doc | None, text: str, start: int, end: int, lex: Lexicon) -> st
                     # "staged celebrations to mark the entry on Friday" are as past as "agreed" and "staged", "let
                     # the offensive begin Saturday" as past as "let"; "plans to sell" points ahead.
                     gov = tok.head
-                    gov_auxes = [c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")]
+                    gov_auxes = _auxes(gov)
                     if gov.lemma_ in cues["future"] or gov.tag_ == "MD" or any(
                         a in _FUTURE_AUX or a in _MODAL_AUX for a in gov_auxes
                     ):
