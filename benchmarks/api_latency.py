@@ -243,6 +243,15 @@ def _event_queries(rng: random.Random) -> Iterator[tuple[str, str]]:
         yield "stats: countries for the map", f"/stats?interval=all&by=country&type={etype}"
 
 
+def _client_queries(seed: int, number: int) -> Iterator[tuple[str, str]]:
+    """Client ``number``'s own stream of (kind, URL), starting at its own kind, so that every kind meets the same
+    contention."""
+    queries = _event_queries(random.Random(seed * 1000 + number))
+    for _ in range(number % 9):
+        next(queries)
+    return queries
+
+
 def _tcp_client(base: str, seed: int, number: int, count: int) -> list[tuple[str, float]]:
     """One client over TCP (its own process, a kept-alive connection, the standard library's light HTTP client):
     (kind, milliseconds) for each of its requests."""
@@ -251,9 +260,7 @@ def _tcp_client(base: str, seed: int, number: int, count: int) -> list[tuple[str
 
     where = urlsplit(base)
     conn = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
-    queries = _event_queries(random.Random(seed * 1000 + number))
-    for _ in range(number % 9):
-        next(queries)
+    queries = _client_queries(seed, number)
     out: list[tuple[str, float]] = []
     for _ in range(count):
         kind, url = next(queries)
@@ -298,9 +305,7 @@ def measure_api(db: str | Path, requests: int, seed: int = 1, clients: int = 1) 
     transport = httpx.ASGITransport(app=create_app(db))
 
     async def client_loop(client: httpx.AsyncClient, number: int, count: int) -> None:
-        queries = _event_queries(random.Random(seed * 1000 + number))
-        for _ in range(number % 9):  # clients start at different kinds, so every kind meets the same contention
-            next(queries)
+        queries = _client_queries(seed, number)
         for _ in range(count):
             kind, url = next(queries)
             start = time.perf_counter()
