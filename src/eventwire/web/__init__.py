@@ -45,7 +45,9 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: in
     if workers == 1:
         uvicorn.run(create_app(db, **options), **common)
         return
-    create_app(db, **options)  # migrations and option errors once, here, before any worker starts
+    from ..store import open_store
+
+    open_store(db).close()  # migrations once, here, before the workers open their readers
     os.environ[_OPTIONS_ENV] = json.dumps({"db": str(db), **options})
     uvicorn.run("eventwire.web:app_from_environment", factory=True, workers=workers, **common)
 
