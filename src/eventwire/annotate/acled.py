@@ -7,6 +7,8 @@ places and dates), so that the categories do not hang on the event coder knowing
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache
@@ -18,6 +20,8 @@ from ..acled import Rules, data_folder, load_rules
 from ..records import Event, Place
 from . import Context, StageFn, register_stage
 from .event_patterns import Lexicon, load_lexicon
+from .events_attach import _attach_when_where, _Near
+from .offsets import ByStart
 
 
 def _rows(text: str) -> Iterator[list[str]]:
@@ -60,28 +64,50 @@ def label(events: Sequence[Event], rules: Rules) -> list[Event]:
             for ev, v in zip(events, rules.classify_all(events), strict=True)]
 
 
+class _Spans:
+    """Character spans, asked whether any of them starts inside [start, end) or holds ``start``."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        # The furthest end among the spans up to each one (they are sorted by start).
+        self._reach = list(itertools.accumulate((e for _, e in self.spans), max))
+
+    def meets(self, start: int, end: int) -> bool:
+        k = bisect_left(self.spans, (start, -1))  # the first span starting at or after start
+        if k < len(self.spans) and self.spans[k][0] < end:
+            return True
+        return k > 0 and self._reach[k - 1] > start
+
+
 def _supplement(ctx: Context, doc: Doc, events: Sequence[Event], coder: object, rules: Rules) -> list[Event]:
     """Events of the ACLED trigger words in the body sentences where no event has an ACLED type."""
-    from .events import EventCoder, _attach_when_where, _fallback_actors
+    from .events import EventCoder, _fallback_actors
 
     assert isinstance(coder, EventCoder)
-    covered = {(e.sentence.start, e.sentence.end) for e in events
-               if e.sentence.field == "text" and e.acled_sub_type is not None}
+    covered = _Spans({(e.sentence.start, e.sentence.end) for e in events
+                      if e.sentence.field == "text" and e.acled_sub_type is not None})
     seen = {(e.trigger.start, e.trigger.field) for e in events}
     actors = list(ctx.layers["actors"]) if "actors" in ctx.layers else _fallback_actors(ctx.layers.get("entities", ()))
-    places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"]
+    by_actor = ByStart([a for a in actors if a.start is not None], lambda a: a.start or 0)
+    places = ByStart([p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"],
+                     lambda p: p.start)
+    by_sentence: dict[int, list[Event]] = {}
+    for e in events:
+        if e.sentence.field == "text":
+            by_sentence.setdefault(e.sentence.start, []).append(e)
+    near = _Near(ctx)
     out: list[Event] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
-        if any(s <= start < e or start <= s < end for s, e in covered):
+        if covered.meets(start, end):
             continue
         if not any(_may_trigger(t.lemma_.lower(), t.lower_, t.pos_) for t in sent):
             continue
-        inside = [a for a in actors if a.start is not None and start <= a.start and (a.end or 0) <= end]
-        found = [_attach_when_where(c.event, doc, ctx, c.chain)
-                 for c in coder.code(sent, inside, places=[p for p in places if start <= p.start < end])]
+        inside = [a for a in by_actor.starting_in(start, end + 1) if (a.end or 0) <= end]
+        found = [_attach_when_where(c.event, doc, ctx, c.chain, near)
+                 for c in coder.code(sent, inside, places=places.starting_in(start, end))]
         new = [ev for ev in found if (ev.trigger.start, "text") not in seen]
-        mine = [e for e in events if e.sentence.start == start and e.sentence.field == "text"]
+        mine = by_sentence.get(start, [])
         for ev in label([*mine, *new], rules)[len(mine):]:
             if ev.acled_sub_type is not None:
                 seen.add((ev.trigger.start, "text"))

@@ -78,11 +78,15 @@ def _units(doc: Doc, tokens: list[Token], d: ActorDictionary) -> list[Unit]:
     units: list[Unit] = []
     persons = [ent for ent in doc.ents if ent.label_ == "PERSON"]
     named = [ent for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "WORK_OF_ART", "FAC")]
+    # doc.ents never overlap, so a token lies in at most one of them: found by token, not by scanning them all.
+    person_on = {i: ent for ent in persons for i in range(ent.start, ent.end)}
+    named_on = {i: ent for ent in named for i in range(ent.start, ent.end)}
     expanded: list[tuple[int, int, Entry]] = []
     for s, e, entry in matches:
         # A dictionary phrase that runs from a title into a name ("President Hosni Mubarak") is read as the title
         # and the name apart, so that the title can speak for the name.
-        ent = next((p for p in persons if s < p.start < e <= p.end), None)
+        ent = next((p for k in range(s + 1, e) if (p := person_on.get(k)) is not None and p.start == k and e <= p.end),
+                   None)
         if entry.kind == "entity" and ent is not None:
             expanded.extend(
                 (s + a, s + b, x) for a, b, x in d.match_keys(words[s : ent.start]) if _accept(doc, s + a, s + b, x)
@@ -92,21 +96,26 @@ def _units(doc: Doc, tokens: list[Token], d: ActorDictionary) -> list[Unit]:
             expanded.append((ent.start, e, name if name is not None and name.kind == "entity" else entry))
             continue
         # Inside a name, a role word after the first name is part of the name: "Tom King".
-        if entry.kind == "agent" and any(p.start < s < p.end for p in persons):
+        if entry.kind == "agent" and (p := person_on.get(s)) is not None and p.start < s:
             continue
         expanded.append((s, e, entry))
     for s, e, entry in expanded:
-        if entry.kind in COUNTRY_KINDS and _inside_longer_name(doc, s, e, entry, named):
+        if entry.kind in COUNTRY_KINDS and _inside_longer_name(doc, s, e, entry, named_on.get(s)):
             continue
         # One dictionary word at the end of a longer name is that name's last word, not the organisation:
         # "Foundation" in "the Gates Foundation".
         if (
             entry.kind == "entity"
             and e - s == 1
-            and any(ent.start < s and e == ent.end and ent.label_ != "PERSON" for ent in named)
+            and (ent := named_on.get(s)) is not None
+            and ent.start < s
+            and e == ent.end
+            and ent.label_ != "PERSON"
         ):
             continue
-        overlapping = [ent for ent in persons if ent.start <= s < ent.end or s <= ent.start < e]
+        # The people on the phrase's first token or starting inside it.
+        on = [person_on.get(k) for k in range(s, e)]
+        overlapping = {p for k, p in enumerate(on, s) if p is not None and (p.start <= s or p.start == k)}
         # Organisations are never people, whatever the parser labelled them; dictionary people carry dated codes.
         is_person = (
             entry.kind == "entity"
@@ -147,16 +156,17 @@ def _units(doc: Doc, tokens: list[Token], d: ActorDictionary) -> list[Unit]:
     return units
 
 
-def _inside_longer_name(doc: Doc, s: int, e: int, entry: Entry, named: list[Span]) -> bool:
-    """A place name inside a longer name is part of that name: "Jordan Peterson", "Washington Post".
+def _inside_longer_name(doc: Doc, s: int, e: int, entry: Entry, ent: Span | None) -> bool:
+    """A place name inside a longer name is part of that name: "Jordan Peterson", "Washington Post". ``ent`` is the
+    name on the place's first token, if any.
 
     Demonyms stay ("Bosnian Serbs"), and so do country names inside organisations ("the Libyan National Army").
     """
     if doc[e - 1].pos_ == "ADJ":
         return False
-    if not any(ent.start <= s and e <= ent.end and (ent.end - ent.start) > (e - s) for ent in named):
+    if ent is None or not (e <= ent.end and (ent.end - ent.start) > (e - s)):
         return False
-    return not (entry.kind == "country" and any(ent.label_ == "ORG" and ent.start <= s < ent.end for ent in named))
+    return not (entry.kind == "country" and ent.label_ == "ORG")
 
 
 def _bare_name(span: Span) -> str:

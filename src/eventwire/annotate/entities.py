@@ -227,21 +227,34 @@ def _proper(doc: Doc, i: int, ruler: Ruler) -> bool:
 
 def merge(model: list[Tagged], rules: list[Tagged]) -> list[Tagged]:
     """The model's and the ruler's spans by the policy in the module docstring (steps 2 and 4)."""
-    kept = list(model)
+    kept: list[Tagged | None] = []  # None where a span was replaced
+    at: dict[int, list[int]] = {}  # token -> positions in kept of the spans on it (an empty span on its start)
+
+    def keep(span: Tagged) -> None:
+        for i in range(span[0], max(span[1], span[0] + 1)):
+            at.setdefault(i, []).append(len(kept))
+        kept.append(span)
+
+    for m in model:
+        keep(m)
     for r in rules:
         rs, re_, rlab = r
         label = rlab.split(":")[0]
-        overlapping = [m for m in kept if m[0] < re_ and rs < m[1]]
-        if not overlapping:
-            kept.append((rs, re_, label))
+        near = sorted({k for i in range(rs, max(re_, rs + 1)) for k in at.get(i, ())})
+        overlapping = [k for k in near if (x := kept[k]) is not None and x[0] < re_ and rs < x[1]]
+        spans = [x for k in overlapping if (x := kept[k]) is not None]
+        if not spans:
+            keep((rs, re_, label))
             continue
         if rlab.endswith(":title"):
             continue  # a name after a title only where the model read nothing: "major United States indexes"
-        if any(m[1] - m[0] > re_ - rs and m[0] <= rs and re_ <= m[1] for m in overlapping):
+        if any(m[1] - m[0] > re_ - rs and m[0] <= rs and re_ <= m[1] for m in spans):
             continue  # the model's longer name holds it: "Real Madrid"
-        if all(rs <= m[0] and m[1] <= re_ for m in overlapping):
-            kept = [m for m in kept if m not in overlapping] + [(rs, re_, label)]
-    return sorted(kept)
+        if all(rs <= m[0] and m[1] <= re_ for m in spans):
+            for k in overlapping:  # every copy of a span lies on the same tokens: all of them go
+                kept[k] = None
+            keep((rs, re_, label))
+    return sorted(m for m in kept if m is not None)
 
 
 def entity_spans(doc: Doc, ruler: Ruler, nlp: Language | None) -> list[Tagged]:

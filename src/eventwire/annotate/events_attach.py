@@ -5,7 +5,6 @@ again in the headline, sentence case for Title Case headlines).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -13,6 +12,7 @@ from spacy.tokens import Doc
 
 from ..records import Actor, Event, Mention, Place, Span, TimeRef
 from . import Context
+from .offsets import ByStart
 
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "within", "around", "throughout"})
 NAME_LABELS = frozenset({"ORG", "EVENT", "WORK_OF_ART", "PRODUCT"})
@@ -91,37 +91,29 @@ class _Near:
     them for every event (the answer keeps each layer's own order)."""
 
     def __init__(self, ctx: Context) -> None:
-        self.dates = [t for t in ctx.layers.get("dates", ()) if isinstance(t, TimeRef)]
+        self.dates = ByStart([t for t in ctx.layers.get("dates", ()) if isinstance(t, TimeRef)], _start)
         # Body places only: a caption's offsets index the caption, not the sentence (Place.field).
-        self.places = [p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"]
-        self.names = [(m.start, m.end) for m in ctx.layers.get("entities", ())
-                      if isinstance(m, Mention) and m.label in NAME_LABELS]
-        self._dates = _by_start([t.start for t in self.dates])
-        self._places = _by_start([p.start for p in self.places])
-        self._names = _by_start([a for a, _b in self.names])
-        self._longest_name = max((b - a for a, b in self.names), default=0)
+        self.places = ByStart([p for p in ctx.layers.get("places", ()) if isinstance(p, Place) and p.field == "text"],
+                              _start)
+        names = [(m.start, m.end) for m in ctx.layers.get("entities", ())
+                 if isinstance(m, Mention) and m.label in NAME_LABELS]
+        self.names = ByStart(names, lambda n: n[0])
+        self._longest_name = max((b - a for a, b in names), default=0)
         self.paths: dict[int, tuple[int, ...]] = {}  # _in_clause's walks, by mention start
 
     def dates_in(self, s: int, e: int) -> list[TimeRef]:
-        return [self.dates[i] for i in _starting_in(self._dates, s, e) if self.dates[i].end <= e]
+        return [t for t in self.dates.starting_in(s, e + 1) if t.end <= e]
 
     def places_in(self, s: int, e: int) -> list[Place]:
-        return [self.places[i] for i in _starting_in(self._places, s, e) if self.places[i].end <= e]
+        return [p for p in self.places.starting_in(s, e + 1) if p.end <= e]
 
     def names_near(self, s: int, e: int) -> list[tuple[int, int]]:
         """Every name that may hold a stretch of [s, e] (a superset: those starting late enough to reach it)."""
-        return [self.names[i] for i in _starting_in(self._names, s - self._longest_name, e)]
+        return self.names.starting_in(s - self._longest_name, e + 1)
 
 
-def _by_start(starts: list[int]) -> tuple[list[int], list[int]]:
-    order = sorted(range(len(starts)), key=lambda i: (starts[i], i))
-    return [starts[i] for i in order], order
-
-
-def _starting_in(index: tuple[list[int], list[int]], s: int, e: int) -> list[int]:
-    """Positions (in the layer's own order) of the items starting in [s, e]."""
-    starts, order = index
-    return sorted(order[bisect_left(starts, s):bisect_right(starts, e)])
+def _start(x: TimeRef | Place) -> int:
+    return x.start
 
 
 def _attach_when_where(ev: Event, doc: Doc, ctx: Context, chain: frozenset[int], near: _Near | None = None) -> Event:

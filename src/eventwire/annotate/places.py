@@ -12,6 +12,7 @@ that locates them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from ..gazetteer import (
 )
 from ..records import Mention, Place
 from . import Context, StageFn, register_stage
+from .offsets import ByStart
 from .places_data import (
     _LIST_SEPARATORS,
     ADMIN1_FOCUS_BONUS,
@@ -58,15 +60,21 @@ from .places_mentions import (
     _Site,
 )
 
+_WORD = re.compile(r"\S")
+_LONGEST_QUALIFIER = max(map(len, SITE_QUALIFIERS))
+
 
 def _site_town(
-    doc: Doc, text: str, site: _Site, located: list[tuple[_Candidate, Entry]], towns: Counter[Entry],
+    doc: Doc, text: str, site: _Site, located: ByStart[tuple[_Candidate, Entry]], towns: Counter[Entry],
     regions: Counter[tuple[str | None, str | None]],
 ) -> Entry | None:
     """The town a road or building lies in: named right after it, else nearest in its sentence, else the town
     the article names most in the state or province most of its places lie in."""
-    for c, e in located:
-        if c.start >= site.end and text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
+    # Only a name starting before the first word past the longest qualifier can be "named right after" the site.
+    first = _WORD.search(text, site.end)
+    past = _WORD.search(text, first.start() + _LONGEST_QUALIFIER) if first else None
+    for c, e in located.starting_in(site.end, past.start() + 1 if past else len(text) + 1):
+        if text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
             return e
     # The article's own area: the state or province most of its places lie in ("Louisiana", "New Orleans",
     # "Lafayette"...).
@@ -74,8 +82,8 @@ def _site_town(
     span = doc.char_span(site.start, site.end, alignment_mode="expand")
     if span is not None:
         sent = span.sent
-        near = [(min(abs(c.start - site.end), abs(site.start - c.end)), e) for c, e in located
-                if sent.start_char <= c.start < sent.end_char]
+        near = [(min(abs(c.start - site.end), abs(site.start - c.end)), e)
+                for c, e in located.starting_in(sent.start_char, sent.end_char)]
         # A town of the article's area before one outside it: "Washington Square" in a New Orleans story is more
         # likely its square than Pennsylvania's suburb of that name.
         near = [x for x in near if (x[1].country, x[1].admin1) == area] or near
@@ -248,8 +256,9 @@ def _places_of(data: PlaceData, t: _Text, resolved: list[tuple[_Candidate, Entry
     # names most in its own area. It keeps its own name, feature (RD, BLDG) and no GeoNames id; only the point and
     # divisions are the town's. Without a town it stays out: a country is too coarse for a street.
     if sites:
-        located = [(c, e) for c, e in resolved if e.feature.startswith("PPL") or e.feature == ADMIN2]
-        towns = Counter(e for _, e in located)
+        located = ByStart([(c, e) for c, e in resolved if e.feature.startswith("PPL") or e.feature == ADMIN2],
+                          lambda x: x[0].start)
+        towns = Counter(e for _, e in located.items)
         regions: Counter[tuple[str | None, str | None]] = Counter((e.country, e.admin1) for _, e in resolved if e.admin1)
         for site in sites:
             town = _site_town(doc, text, site, located, towns, regions)
