@@ -1,12 +1,15 @@
 """Time and peak memory of every stage on very long inputs, as a ratio to the bare spaCy parse of the same text.
 
     python benchmarks/long_input.py [--clauses 250,500,1000,3000] [--article-kb 400] [--corpus DIR] [--runs 3]
+                                    [--workers 1,2]
 
 Two kinds of input: one sentence of N clauses joined by "and" ("the army of Libya attacked rebels in town 7 and
 ..."), and an ordinary article of about 400 KB. The article is made at run time from the .txt files of --corpus
 (e.g. ../shared/corpus/bbc), concatenated in sorted order until the size is reached; without --corpus it is made
 from invented sentences below. Each measurement runs in a fresh Python process so that its peak RSS is its own:
-one process parses only (the bare parse), the other parses and runs every stage. Prints medians of --runs.
+one process parses only (the bare parse), the other parses and runs every stage. With --workers N > 1 the second
+runs the local engine as `eventwire process --workers N` does (its time includes starting the workers, and its
+memory is reported for this process and for the largest worker). Prints medians of --runs.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ SENTENCES = [
 
 CHILD = """
 import json, resource, sys, time
+from eventwire.engines import annotate_stream
 from eventwire.pipeline import Pipeline
 from eventwire.records import Article
 text = open(sys.argv[1], encoding="utf-8").read()
 bare = sys.argv[2] == "bare"
+workers = int(sys.argv[3])
 pipeline = Pipeline()
 nlp = pipeline.nlp
 nlp.max_length = max(nlp.max_length, len(text) + 1)
@@ -45,11 +50,14 @@ if bare:
     nlp(text)
     stages = {}
 else:
-    doc = next(pipeline.annotate([Article(id="long", text=text, title="")]))
+    article = Article(id="long", text=text, title="")
+    doc = list(annotate_stream([article], workers=workers, pipeline=pipeline))[0]
     stages = dict(pipeline.timings)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "added_mb": (peak - base) / 1024, "stages": stages}))
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "added_mb": (peak - base) / 1024, "stages": stages,
+                  "worker_mb": worker / 1024}))
 """
 
 
@@ -82,11 +90,12 @@ def article_text(kb: int, corpus: Path | None) -> str:
     return "\n\n".join(parts)[:target]
 
 
-def measure(text: str, mode: str) -> dict[str, object]:
+def measure(text: str, mode: str, workers: int = 1) -> dict[str, object]:
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
         f.write(text)
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, f.name, mode], capture_output=True, text=True, check=False)
+        done = subprocess.run([sys.executable, "-c", CHILD, f.name, mode, str(workers)], capture_output=True, text=True,
+                              check=False)
     finally:
         Path(f.name).unlink()
     if done.returncode != 0:
@@ -94,16 +103,23 @@ def measure(text: str, mode: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def report(label: str, text: str, runs: int) -> None:
+def report(label: str, text: str, runs: int, workers: list[int]) -> None:
     bare = [measure(text, "bare") for _ in range(runs)]
-    ours = [measure(text, "full") for _ in range(runs)]
+    for n in workers:
+        report_one(label, bare, [measure(text, "full", n) for _ in range(runs)], n)
+
+
+def report_one(label: str, bare: list[dict[str, object]], ours: list[dict[str, object]], workers: int) -> None:
     bt = statistics.median(float(r["seconds"]) for r in bare)  # type: ignore[arg-type]
     ot = statistics.median(float(r["seconds"]) for r in ours)  # type: ignore[arg-type]
     bm = statistics.median(float(r["peak_mb"]) for r in bare)  # type: ignore[arg-type]
     om = statistics.median(float(r["peak_mb"]) for r in ours)  # type: ignore[arg-type]
     stages = {k: statistics.median(float(r["stages"][k]) for r in ours) for k in ours[0]["stages"]}  # type: ignore[index,attr-defined]
     slowest = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])[:4])
-    print(f"{label}: {len(text):,} chars; bare parse {bt:.2f}s {bm:.0f} MB; eventwire {ot:.2f}s {om:.0f} MB; "
+    wm = statistics.median(float(r["worker_mb"]) for r in ours)  # type: ignore[arg-type]
+    run = f"eventwire --workers {workers}" if workers > 1 else "eventwire"
+    extra = f" (largest worker {wm:.0f} MB)" if workers > 1 else ""
+    print(f"{label}: bare parse {bt:.2f}s {bm:.0f} MB; {run} {ot:.2f}s {om:.0f} MB{extra}; "
           f"ratio time {ot / bt:.2f}, peak RSS {om / bm:.2f}; slowest stages: {slowest}", flush=True)
 
 
@@ -113,15 +129,24 @@ def main() -> int:
     parser.add_argument("--article-kb", type=int, default=400, help="size of the ordinary article (0 skips)")
     parser.add_argument("--corpus", type=Path, default=None, help="folder of .txt articles to build it from")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", default="1", help="comma-separated worker counts for the full run (e.g. 1,2)")
     args = parser.parse_args()
     if args.corpus is not None and not args.corpus.is_dir():
         print(f"Error: --corpus {args.corpus}: not a folder", file=sys.stderr)
         return 1
+    try:
+        workers = [int(x) for x in args.workers.split(",") if x.strip()]
+    except ValueError:
+        workers = []
+    if not workers or min(workers) < 1:
+        print(f"Error: --workers {args.workers}: expected positive integers such as 1,2", file=sys.stderr)
+        return 1
     for n in [int(x) for x in args.clauses.split(",") if x.strip()]:
-        report(f"one sentence of {n} clauses", clause_sentence(n), args.runs)
+        report(f"one sentence of {n} clauses", clause_sentence(n), args.runs, workers)
     if args.article_kb:
         source = f"from {args.corpus}" if args.corpus else "from invented sentences"
-        report(f"article of {args.article_kb} KB {source}", article_text(args.article_kb, args.corpus), args.runs)
+        text = article_text(args.article_kb, args.corpus)
+        report(f"article of {args.article_kb} KB {source} ({len(text):,} chars)", text, args.runs, workers)
     return 0
 
 

@@ -106,17 +106,18 @@ def _dateline(data: PlaceData, text: str) -> list[_Candidate]:
 
 def _extend_region(data: PlaceData, text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a name to the region phrase around it: "southern Lebanon", "Beirut's southern suburbs"."""
-    low = text.lower()
+    # Only the few characters around the name are compared (lowering the whole body per name was quadratic).
     for phrase in data.before:
         s = start - len(phrase) - 1
-        if s >= 0 and low[s : start - 1] == phrase and text[start - 1] == " " and (s == 0 or not low[s - 1].isalnum()):
+        if (s >= 0 and text[s : start - 1].lower() == phrase and text[start - 1] == " "
+                and (s == 0 or not text[s - 1].isalnum())):
             start = s
             break
     for phrase in data.after:
         lead = "" if phrase.startswith("'") else " "
         for variant in (lead + phrase, lead + phrase.replace("'", "\u2019")):
             e = end + len(variant)
-            if low[end:e] == variant and (e == len(low) or not low[e].isalnum()):
+            if text[end:e].lower() == variant and (e == len(text) or not text[e].isalnum()):
                 return start, e
     return start, end
 
