@@ -3,10 +3,9 @@ and coordinates.
 
 Mentions come from spaCy's GPE/LOC/FAC entities (read whole when spaCy cut a name short), from names spaCy
 mislabels, from the place an organisation's name opens or closes with, from nationality adjectives before a word for
-land, from capitalised words it missed, and from names written before their county ("Rockingham,
-Northamptonshire"); candidates are ranked by population and feature class, the countries and states of the
-article's other names, qualifiers such as "Paris, Texas" or "Croft, Yorkshire" and lists such as "California or
-Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point of the town
+land and from capitalised words it missed; candidates are ranked by population and feature class, the countries and
+states of the article's other names, qualifiers such as "Paris, Texas" or "Croft, Yorkshire" and lists such as
+"California or Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point of the town
 that locates them.
 """
 
@@ -122,7 +121,7 @@ def resolve_places(
     sites: dict[str, list[_Site]] = {}
     demonym_focus: Counter[str] = Counter()
     for t in texts:
-        found, sites[t.field] = _candidates(data, t.doc, t.mentions, t.text, dateline=t.field == "text")
+        found, sites[t.field] = _candidates(data, t.doc, t.mentions, t.text)
         # "Paris, Texas" over two entities: a name right after a comma qualifies the one before it.
         for i, (a, b) in enumerate(pairwise(found)):
             between = t.text[a.end : b.start]

@@ -66,8 +66,6 @@ SITE_QUALIFIERS = frozenset({",", "in", ", in", "at", "near", "of", "in central"
 # Words after which an organisation's name is the site it occupies: "a gala at The Colony Theatre", "fireworks
 # inside Anfield". GeoWebNews counts these as toponyms (coercion); like a named road, the site takes its town's point.
 SITE_PREPOSITIONS = frozenset({"at", "inside", "outside"})
-# Words after which even a "person" is a site: "fans gathered outside Anfield".
-ENCLOSING = frozenset({"inside", "outside"})
 
 _DIRECTIONS = (
     "north-eastern",
@@ -99,12 +97,6 @@ _GENERIC = frozenset(
     | {d + s for d in ("north", "south") for s in ("", "east", "west")}
     | {"east", "west"}
 )
-# A dateline: "BEIRUT (Reuters) -", "PLEASANTON, Calif. --".
-_DATELINE = re.compile(
-    r"^[ \t]*([A-Z][A-Z.'\- ]*[A-Z.])(?:,\s*([A-Z][A-Za-z.\- ]{1,20}?))?\s*(?:\(|\u2014|\u2013|-|:)", re.MULTILINE
-)
-DATELINE_WITHIN = 600  # characters from the top of the body where a dateline may stand (after a photo credit)
-
 
 @dataclass(frozen=True)
 class PlaceData:

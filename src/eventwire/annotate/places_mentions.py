@@ -1,6 +1,6 @@
 """Where the places stage looks for names: spaCy's entities read whole, mislabelled names, names inside
-organisations, capitalised words after locatives, datelines, roads and buildings (sites), names before their county,
-and nationality adjectives before a word for land.
+organisations, capitalised words after locatives, roads and buildings (sites), and nationality adjectives before a
+word for land.
 """
 
 from __future__ import annotations
@@ -13,24 +13,17 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from ..gazetteer import (
-    ADMIN1,
-    ADMIN2,
     CONTINENT,
     COUNTRY,
     Entry,
     Gazetteer,
-    km,
     normalize,
 )
 from ..records import Mention
 from .places_data import (
     _BROAD,
-    _DATELINE,
     _LIST_JOINER,
-    COUNTY_KM,
-    DATELINE_WITHIN,
     EMBEDDING_LABELS,
-    ENCLOSING,
     LOCATIVE,
     MAX_FALLBACK_TOKENS,
     MISLABELS,
@@ -45,7 +38,6 @@ from .places_lookup import (
     _in_named_state,
     _likeliest,
     _lookup_span,
-    _qualifier_codes,
     _readings,
     _sure_place,
     _trim,
@@ -86,22 +78,6 @@ def _fallback_candidates(
         else:
             i = doc.char_span(found.start, found.end, alignment_mode="expand").end  # type: ignore[union-attr]
             yield found
-
-
-def _dateline(data: PlaceData, text: str) -> list[_Candidate]:
-    """The place in an upper-case dateline ("PLEASANTON, Calif. --"), which the parser rarely tags."""
-    m = _DATELINE.search(text, 0, DATELINE_WITHIN)
-    if m is None:
-        return []
-    out = []
-    for cand in _lookup_span(data, m.group(1).title(), m.start(1)):
-        cand.end = m.end(1)
-        if m.group(2):
-            cand.qualifier |= _qualifier_codes(data.gazetteer, m.group(2))
-        out.append(cand)
-    if out and m.group(2):
-        out += _lookup_span(data, m.group(2), m.start(2))
-    return out
 
 
 def _extend_region(data: PlaceData, text: str, start: int, end: int) -> tuple[int, int]:
@@ -193,15 +169,6 @@ def _with_facility_word(data: PlaceData, doc: Doc, m: Mention, body: str) -> Men
     return Mention(body[m.start : end], m.label, m.start, end)
 
 
-def _possessive(text: str) -> int | None:
-    """Where the first word of a name ends when it is a possessive ("Derry's Altnagelvin Hospital"): its length."""
-    word = text.split(" ", 1)[0]
-    for mark in ("'s", "\u2019s"):
-        if word.endswith(mark) and len(word) > len(mark) + 1 and " " in text:
-            return len(word) - len(mark)
-    return None
-
-
 def _name_like(text: str) -> bool:
     """Whether an unknown span looks like a proper name: capitalised words of letters, long enough."""
     words = text.split()
@@ -219,7 +186,7 @@ class _Site:
 
 
 def _candidates(
-    data: PlaceData, doc: Doc, mentions: Sequence[Mention], body: str, dateline: bool = True
+    data: PlaceData, doc: Doc, mentions: Sequence[Mention], body: str
 ) -> tuple[list[_Candidate], list[_Site]]:
     gaz = data.gazetteer
     covered = [False] * len(doc)
@@ -227,7 +194,6 @@ def _candidates(
     sites: list[_Site] = []
     doubtful: list[tuple[Mention, _Candidate]] = []
     joined_to = -1  # the end of the last name extended over the words after it: what lies inside is read
-    enclosed: set[str] = set()  # "persons" met after "inside" or "outside": sites
     for m in mentions:
         if m.start < joined_to:
             continue
@@ -244,14 +210,6 @@ def _candidates(
             found = _lookup_span(data, m.text, m.start)
             cands += found
             text, start = _trim(m.text, m.start)
-            owned = _possessive(text) if kind and not found else None
-            owners = _lookup_span(data, text[:owned], start) if owned else []
-            if owned and owners:
-                # "Derry's Altnagelvin Hospital": the owner may be a town (judged like any name spaCy did not call
-                # a place: "Smith's General Hospital"); the rest is the site.
-                doubtful += [(Mention(text[:owned], "ORG", start, start + owned), c) for c in owners]
-                rest = text.index(" ", owned) + 1
-                text, start = text[rest:], start + rest
             if (
                 not found
                 and (kind or m.label in _SITE_FEATURE)
@@ -279,23 +237,6 @@ def _candidates(
                     doubtful.append((m, inner))
             elif m.label == "ORG" and _name_like(text) and _preceded_by_locative(doc, start, SITE_PREPOSITIONS):
                 sites.append(_Site(start, start + len(text), text, "BLDG"))
-            elif (
-                m.label == "PERSON"
-                and _name_like(text)
-                and _preceded_by_locative(doc, start, ENCLOSING)
-                and not body.startswith(("'", "\u2019"), start + len(text))
-            ):
-                # "fireworks inside Anfield": no one is inside a person, though one waits outside "Smith's house".
-                sites.append(_Site(start, start + len(text), text, "BLDG"))
-                enclosed.add(text)
-    # "fireworks inside Anfield" ... "the bus made its way into Anfield": a "person" one is inside is a site at
-    # each mention. (Not so an organisation met "at": "a job at Fiat" ... "Fiat said".)
-    for m in mentions if enclosed else ():
-        text, start = _trim(m.text, m.start)
-        if m.label == "PERSON" and text in enclosed and not any(s.start == start for s in sites):
-            sites.append(_Site(start, start + len(text), text, "BLDG"))
-    if dateline:
-        cands += _dateline(data, body)
 
     # Focus so far, to judge the doubtful names: countries of what is surely a place, and nationalities.
     focus = _nationalities(gaz, mentions)
@@ -360,71 +301,10 @@ def _candidates(
         sites = [s for s in sites if not _overlaps(s.start, s.end, roads)] + roads
     cands.sort(key=lambda c: (c.start, -c.end))
     out: list[_Candidate] = []
-    for c in cands:  # the dateline may repeat an entity: keep the first of overlapping spans
+    for c in cands:  # keep the first of overlapping spans
         if not out or c.start >= (out[-1].shown_end or out[-1].end):
             out.append(c)
-    return _in_division(data, doc, body, out, sites)
-
-
-# A run of capitalised words right before ", <county or state>": "Rockingham, Northamptonshire".
-_BEFORE_DIVISION = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s){0,3}[A-Z][\w'\u2019.-]*), $")
-_LIST_OPENERS = frozenset({"", ":", ";", ".", "(", "\u2013", "\u2014", "-"})
-
-
-def _lies_in(e: Entry, division: Entry) -> bool:
-    """Whether a town lies in a state (by its code) or a county (by distance: towns carry no county code)."""
-    if e.country != division.country or e.feature in _BROAD:
-        return False
-    if division.feature == ADMIN1:
-        return e.admin1 == division.admin1
-    return km(e.lat, e.lon, division.lat, division.lon) <= COUNTY_KM
-
-
-def _in_division(
-    data: PlaceData, doc: Doc, body: str, cands: list[_Candidate], sites: list[_Site]
-) -> tuple[list[_Candidate], list[_Site]]:
-    """A name written "<name>, <county or state>" at the head of a clause or after "at"/"in" is a place in that
-    division, whatever spaCy called it ("7 May: Rockingham, Northamptonshire", "at Croft, Yorkshire"): the
-    division's town of that name, else, after a county, a place the gazetteer lacks, put at the county's point."""
-    gaz = data.gazetteer
-    drop: set[int] = set()
-    added: list[_Candidate] = []
-    for c in cands:
-        division = _likeliest(c)
-        if division.feature not in (ADMIN1, ADMIN2):
-            continue
-        m = _BEFORE_DIVISION.search(body, max(0, c.start - 60), c.start)
-        if m is None:
-            continue
-        start, end = m.span(1)
-        lead = body[max(0, start - 12) : start].rstrip()
-        words = lead.split()
-        # "...; and Lydden Hill, Kent": the last item of a list.
-        if lead.endswith((", and", "; and", ", or", "; or")):
-            lead = lead[:-4].rstrip() if lead.endswith("and") else lead[:-3].rstrip()
-        if lead[-1:] not in _LIST_OPENERS and not (words and words[-1].lower() in LOCATIVE):
-            continue
-        text, start = _trim(body[start:end], start)
-        span = doc.char_span(start, end, alignment_mode="expand")
-        # "However, Norfolk police said": a clause's first word is capitalised too; a name is proper nouns.
-        if not _name_like(text) or span is None or any(t.tag_ not in ("NNP", "NNPS", "POS") for t in span):
-            continue
-        here = [i for i, x in enumerate(cands) if x.start < end and start < x.end]
-        if any(any(_lies_in(e, division) for e in cands[i].entries) for i in here):
-            continue  # "Tacoma, Washington": the pair's qualifier reads it
-        key = normalize(text)
-        entries = [e for e in _readings(gaz, text, key) if _lies_in(e, division) and normalize(e.name) == key]
-        if entries:
-            added.append(_Candidate(start, end, key, entries))
-        elif division.feature == ADMIN2 and not _overlaps(start, end, sites):
-            sites.append(_Site(start, end, text, "PPL"))
-        else:
-            continue
-        drop.update(here)
-    if not drop and not added:
-        return cands, sites
-    kept = [x for i, x in enumerate(cands) if i not in drop] + added
-    return sorted(kept, key=lambda x: (x.start, -x.end)), sites
+    return out, sites
 
 
 def _nationalities(gaz: Gazetteer, mentions: Sequence[Mention]) -> Counter[str]:
