@@ -320,6 +320,14 @@ def test_dump_stray_credit_and_hashtag_lines_are_furniture(extra: str) -> None:
     assert article.paragraphs == tuple(BODY)
 
 
+@pytest.mark.parametrize("credit", ["REUTERS PHOTO", "AFP/Getty Images", "Getty Images"])
+def test_dump_unbracketed_credit_set_apart_opens_no_article(credit: str) -> None:
+    # Set apart by a blank line in a body without them, with prose under it: only its words say it is a credit.
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n" + BODY[0] + "\n\n" + credit + "\n" + "\n".join(BODY[1:])
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
 SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
 
 

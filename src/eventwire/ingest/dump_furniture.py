@@ -91,6 +91,8 @@ def is_ui(text: str) -> bool:
         # A credit standing alone on its line, parted from its caption.
         return True
     words = words_of(text)
+    if len(words) <= 4 and _only_credit(text):
+        return True  # an unbracketed credit alone on its line: "REUTERS PHOTO", "AFP/Getty Images"
     if len(words) <= 30 and text[0] not in _OPENING_QUOTES and _CHROME.search(text):
         return True
     if is_sentence(text) and not text.endswith(":"):
@@ -118,6 +120,16 @@ def _capitalised(text: str) -> bool:
 def _only_ui(words: Sequence[str]) -> bool:
     tokens = (w.strip(".,:;!?|()[]{}<>«»\"'“”‘’-–—•·").lower() for w in words)
     return all(t in _UI_WORDS or t.replace(".", "").replace(",", "").isdigit() for t in tokens if t)
+
+
+_CREDIT_WORD_SET = frozenset(w for w in CATALOGUE["credit_words"] if " " not in w)
+
+
+def _only_credit(text: str) -> bool:
+    """Whether the line is made only of credit words (agencies, "photo", "images"): "REUTERS PHOTO", "AFP/Getty
+    Images"."""
+    tokens = [t for t in re.split(r"[\s/,|]+", text.strip(".:;()[]").lower()) if t]
+    return bool(tokens) and all(t in _CREDIT_WORD_SET for t in tokens)
 
 
 def photo_credit(text: str, repeated: bool) -> Caption | None:
