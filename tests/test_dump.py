@@ -592,3 +592,18 @@ def test_dump_headline_set_apart_after_a_related_list_opens_an_article() -> None
     assert first.title == "Harbour Fees Rise Again"
     assert second.title == "Will the coast road reopen in time?"
     assert second.paragraphs[0].startswith("Engineers working")
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Lena Hartmann | Coast Herald", True),
+        ("Coast Herald • Lena Hartmann", True),
+        ("Ceasefire Holds? | The Harbour Courier", False),  # a headline reprinted with its outlet
+        ("Stop the War! | Coast Herald", False),
+    ],
+)
+def test_dump_bar_byline_names_hold_no_question_or_exclamation_mark(line: str, byline: bool) -> None:
+    from eventwire.ingest.dump_furniture import bar_byline
+
+    assert bar_byline(line) is byline

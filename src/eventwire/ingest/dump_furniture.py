@@ -63,6 +63,7 @@ _CHROME = re.compile(rf"(?i)(?<!\w)(?:{alternatives(CATALOGUE['chrome_phrases'])
 _OPENING_QUOTES = "\"'“‘«„"
 # "Jane Roe | The Example Herald": short capitalised segments between bars, no sentence among them.
 _BAR = re.compile(r"\s+[|•·]\s+")
+_NOT_IN_NAMES = re.compile(r"[?!]")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:>|›|»|\||/|•)\s+")
 # "KYIV, March 3, 2026 (Reuters) -": a wire dateline opening the first paragraph.
 DATELINE = re.compile(r"^[A-Z][A-Za-z'’ .-]{1,40},\s+(?P<rest>.{6,40}?)(?:\s*\([^()]{1,30}\))?\s*[-–—:]")
@@ -110,7 +111,11 @@ def is_ui(text: str) -> bool:
 
 def bar_byline(text: str) -> bool:
     named = _BAR.split(text)
-    return len(named) == 2 and all(1 <= len(words_of(p)) <= 3 and _capitalised(p) for p in named)
+    # Names of people and outlets hold no question or exclamation marks: "Wasps 31-37 Leicester? | The Evening
+    # Compass" is a headline reprinted with its outlet.
+    return len(named) == 2 and all(
+        1 <= len(words_of(p)) <= 3 and _capitalised(p) and not _NOT_IN_NAMES.search(p) for p in named
+    )
 
 
 def _capitalised(text: str) -> bool:
