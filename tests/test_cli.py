@@ -103,6 +103,17 @@ def test_cli_bad_date_flag_is_a_usage_error(runner: CliRunner) -> None:
     assert "Error: Invalid value for --since: 'yesterday' is not a date (YYYY-MM-DD)" in result.stderr
 
 
+def test_cli_ingest_summary_counts_one_in_the_singular(runner: CliRunner, tmp_path: Path) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "s1", "text": "Rebels shelled a village near the border with Chad on Sunday."}\n'
+                   '{"id": "s2", "text": \n', encoding="utf-8")
+    db = str(tmp_path / "one.db")
+    result = runner.invoke(main, ["ingest", str(one), "--db", db, "--stages", "entities,actors,dates,places,events"])
+    assert result.exit_code == 1, result.output
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith(f"{db}: 1 new article stored with ") and summary.endswith(", 0 already stored, 1 input failed")
+
+
 def test_cli_ingest_then_list_articles(runner: CliRunner, jsonl: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "e.db")
     first = runner.invoke(main, ["ingest", str(jsonl), "--db", db, *STAGES])

@@ -127,7 +127,7 @@ def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | N
         count = write_parquet_on_ray(articles, parquet, model=model, stages=_stages(stages),
                                      options=options_for(ray, workers, batch_size))
         if not quiet:
-            click.echo(f"{parquet}: {count} documents written as Parquet, {len(failed)} inputs failed", err=True)
+            click.echo(f"{parquet}: {_n(count, 'document')} written as Parquet, {_n(len(failed), 'input')} failed", err=True)
         if failed:
             sys.exit(1)
         return
@@ -140,6 +140,11 @@ def process(paths: tuple[str, ...], fmt: str, model: str | None, stages: str | N
     output.flush()
     if failed:
         sys.exit(1)
+
+
+def _n(count: int, noun: str) -> str:
+    """ "1 event", "2 events"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @main.command()
@@ -162,8 +167,8 @@ def ingest(paths: tuple[str, ...], db: str, fmt: str, model: str | None, stages:
     progress.close()
     if not quiet:
         click.echo(
-            f"{redact(db)}: {outcome.stored} new articles stored with {outcome.events} events, "
-            f"{outcome.existing} already stored, {len(outcome.errors)} inputs failed",
+            f"{redact(db)}: {_n(outcome.stored, 'new article')} stored with {_n(outcome.events, 'event')}, "
+            f"{outcome.existing} already stored, {_n(len(outcome.errors), 'input')} failed",
             err=True,
         )
     if outcome.errors:
