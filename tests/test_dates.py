@@ -337,3 +337,22 @@ def test_dates_seed_resolve_against_the_publication_date(nlp: Language, shared: 
 def test_dates_tense_of_governing_verb_decides_the_side(nlp: Language, text: str, expected: str) -> None:
     refs = list(extract_dates(text, date(2025, 7, 9), nlp(text)))
     assert [r.value for r in refs] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Output fell in nineteen ninety-one, the minister said.", [("nineteen ninety-one", "1991")]),
+        ("Exports in January nineteen ninety-seven were flat.", [("January nineteen ninety-seven", "1997-01")]),
+        ("The dam should be finished by the year two thousand.", [("the year two thousand", "2000")]),
+        ("The treaty was signed in two thousand and five.", [("two thousand and five", "2005")]),
+        ("The strike of nineteen oh five is remembered here.", [("nineteen oh five", "1905")]),
+        # Counts and clock times stay what they are.
+        ("Two thousand people marched to the square.", []),
+        ("Two thousand and five votes were cast.", []),
+        ("The ministers met at eleven fifteen.", []),
+    ],
+)
+def test_dates_years_written_in_words(text: str, expected: list[tuple[str, str]]) -> None:
+    found = [(r.text, r.value) for r in extract_dates(text, date(2006, 3, 1))]
+    assert found == expected

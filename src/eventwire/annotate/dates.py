@@ -66,6 +66,7 @@ from .dates_periods import (
     n_set_word,
     n_unit_long,
 )
+from .dates_spelled import with_digit_years
 
 # The stage's public face; the rest of the package and the tests import these from here.
 __all__ = ["anchor_of", "dates_stage", "extract_dates", "infer_published", "load_lexicon", "match_rules"]
@@ -216,6 +217,8 @@ def match_rules(text: str, lexicon: Lexicon | None = None) -> list[Match]:
     """Where each rule matches ``text`` (rank, rule name, pattern, match): what does not depend on the anchor, so
     that resolving one text against two anchors matches it once."""
     lex = lexicon or load_lexicon()
+    spelled = with_digit_years(text, lex)
+    text = spelled.text if spelled else text  # the rules read years in digits
     starts = _candidate_starts(text, lex)
     out: list[Match] = []
     for rank, (name, pattern) in enumerate(lex.rules):
@@ -243,9 +246,12 @@ def extract_dates(
     if doc is not None and (len(doc) == 0 or doc[-1].idx + len(doc[-1].text_with_ws) != len(text)
                             or not doc.has_annotation("DEP")):
         doc = None  # a parse of other text, or one without sentences and heads, cannot tell tense
+    source = text
+    spelled = with_digit_years(text, lex)
+    text = spelled.text if spelled else text  # what the rules matched: spelled years in digits, same offsets
     env = _Env(text=text, anchor=anchor, doc=doc, lex=lex)
     found: list[tuple[int, int, int, Result]] = []
-    for rank, name, pattern, m in match_rules(text, lex) if matches is None else matches:
+    for rank, name, pattern, m in match_rules(source, lex) if matches is None else matches:
         result = _NORMALISERS[name](env, m)
         if result is None:
             continue
@@ -255,6 +261,8 @@ def extract_dates(
         start, end = (m.start("t"), m.end("t")) if "t" in pattern.groupindex and m["t"] else m.span()
         if text[end - 1] == "." and not _KEEPS_PERIOD.search(text[start:end]):
             end -= 1  # the full stop of the sentence, not part of "March"
+        if spelled is not None:
+            end = spelled.widen(start, end)  # "January 1997" read from "January nineteen ninety-seven"
         found.append((start, end, rank, result))
     # Longest match first, then the rule listed first; keep those that do not overlap one already kept.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
@@ -263,8 +271,8 @@ def extract_dates(
         if all(end <= s or start >= e for s, e, _ in taken):
             taken.append((start, end, result))
     taken.sort()
-    refs = resolve_references([TimeRef(text[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken], anchor)
-    yield from _date_clocks(_merge_clock(refs, text), text, anchor)
+    refs = resolve_references([TimeRef(source[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken], anchor)
+    yield from _date_clocks(_merge_clock(refs, source), source, anchor)
 
 
 # Two anchors far from each other and from any news, used to tell absolute values from relative ones.
