@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spacy.language import Language
 
 from eventwire.engines import annotate_stream
@@ -39,3 +41,23 @@ def test_engines_long_article_is_parsed_across_the_workers(nlp: Language) -> Non
     assert set(here.timings) == set(stages)  # the long article's stages ran here, the short ones' in the workers
     assert [(d.entities, d.places) for d in parallel] == [(d.entities, d.places) for d in single]
     assert len(parallel[1].places) > 100  # the whole body was read, not one piece of it
+
+
+def test_engines_ingest_with_workers_stores_every_article_once(store_db: str, tmp_path: Path) -> None:
+    # The workers are forked from a process holding the store's connection open; a long article goes piece by
+    # piece to both of them. Every article is stored once, and a rerun stores nothing new.
+    import json
+
+    from eventwire.run import ingest
+    from eventwire.store import open_store
+
+    long = "\n\n".join(" ".join(TEXTS[(k + i) % len(TEXTS)] for i in range(3)) for k in range(PIECE_CHARS // 150))
+    rows = [{"id": f"w{i}", "text": t} for i, t in enumerate(TEXTS)] + [{"id": "wlong", "text": long}]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first = ingest([str(path)], store_db, workers=2, batch_size=2)
+    assert (first.stored, first.existing, first.errors) == (len(rows), 0, [])
+    again = ingest([str(path)], store_db, workers=2, batch_size=2)
+    assert (again.stored, again.existing) == (0, len(rows))
+    with open_store(store_db) as store:
+        assert all(store.contains(r["id"]) for r in rows)
