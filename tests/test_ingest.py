@@ -270,3 +270,20 @@ def test_ingest_sentence_cap_cuts_runs_without_punctuation(nlp) -> None:  # type
     assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
     assert [s.text for s in nlp("Talks resumed on Monday. The envoy left.").sents] == [
         "Talks resumed on Monday.", "The envoy left."]
+
+
+def test_ingest_a_blank_line_always_ends_a_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    from eventwire.ingest.limits import add_sentence_cap
+
+    add_sentence_cap(nlp)
+    # A quotation closing its paragraph had run on into the next one ("...its weapons.” Congo's president...").
+    text = ("“We ask every army and every armed group to lay down its weapons.”\n\n"
+            "Congo’s president accused Rwanda of sending thousands of troops.\n \nThe talks end on Friday")
+    sents = [s.text.strip() for s in nlp(text).sents]
+    assert sents == [
+        "“We ask every army and every armed group to lay down its weapons.”",
+        "Congo’s president accused Rwanda of sending thousands of troops.",
+        "The talks end on Friday",
+    ]
+    # A single line break (a wrapped line) is no boundary of its own.
+    assert len(list(nlp("The envoy said the talks\nwould resume on Monday.").sents)) == 1

@@ -1,4 +1,5 @@
-"""The stated caps on what one article may hold, applied before parsing instead of crashed on.
+"""The stated caps on what one article may hold, applied before parsing instead of crashed on, and the one
+sentence boundary the text itself states: a blank line.
 
 An article is at most ``--max-chars`` characters (readers refuse longer ones with an error naming the record). A
 "sentence" is at most MAX_SENTENCE_TOKENS tokens: a longer run without sentence punctuation (a list, a table pasted
@@ -20,11 +21,20 @@ COMPONENT = "eventwire_sentence_cap"
 # (a token is at least one character), so most articles are passed through after one regex scan.
 _LONG_RUN = re.compile(rf"[^.!?;…\n]{{{MAX_SENTENCE_TOKENS}}}")
 _ENDS = frozenset(".!?;…")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
 def cap_sentences(doc: Doc) -> Doc:
-    """Start a new sentence after MAX_SENTENCE_TOKENS tokens without sentence punctuation or a line break."""
-    if not _LONG_RUN.search(doc.text):
+    """Start a new sentence after a blank line (a paragraph never runs on into the next: the parser had joined a
+    quotation to the paragraph after it), and after MAX_SENTENCE_TOKENS tokens without sentence punctuation or a
+    line break."""
+    text = doc.text
+    if _BLANK_LINE.search(text):
+        for token in doc[1:]:
+            before = doc[token.i - 1]
+            if not token.is_space and _BLANK_LINE.search(before.text_with_ws if before.is_space else before.whitespace_):
+                token.is_sent_start = True
+    if not _LONG_RUN.search(text):
         return doc
     run = 0
     for token in doc:
