@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dates_lexicon import Lexicon
+from .dates_lexicon import Lexicon, _alternation
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _words(number: Mapping[str, int], low: int, high: int, step: int = 1) -> dic
 def _pattern(numbers: tuple[tuple[str, int], ...]) -> re.Pattern[str]:
     number = dict(numbers)
     ones, teens, tens = _words(number, 1, 9), _words(number, 10, 19), _words(number, 20, 90, 10)
-    alt = lambda ws: "(?:" + "|".join(sorted(ws, key=len, reverse=True)) + ")"
+    alt = _alternation
     two_digits = rf"(?:{alt(tens)}(?:[\s-]{alt(ones)})?|{alt(teens)}|oh[\s-]{alt(ones)})"
     # "nineteen" ninety-one, "twenty" twelve; not eleven or twelve: "eleven fifteen" is a clock time.
     century = alt(_words(number, 15, 20))
