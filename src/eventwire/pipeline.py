@@ -97,7 +97,7 @@ class Pipeline:
             for doc, (article, last) in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
                 held.append(doc)
                 if last:
-                    joined = held[0] if len(held) == 1 else Doc.from_docs(held, ensure_whitespace=False)
+                    joined = join_pieces(held)
                     held = []
                     yield self.annotate_parsed(article, joined)
 
@@ -137,6 +137,11 @@ def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:
         start = end
     pieces.append(text[start:])
     return pieces
+
+
+def join_pieces(docs: list[Doc]) -> Doc:
+    """The parses of one body's pieces (split_text) as one Doc over the whole body."""
+    return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 
 # A piece of a body to parse, with its article and whether it is the article's last piece.

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import DocBin
 
-from ..pipeline import PIECE_CHARS, Pipeline, split_text
+from ..pipeline import PIECE_CHARS, Pipeline, join_pieces, split_text
 from ..records import Article, Document
 
 _worker_pipeline: Pipeline | None = None
@@ -48,8 +48,7 @@ class _Long:
     def annotate(self, pipeline: Pipeline) -> Document:
         vocab = pipeline.nlp.vocab
         docs = [doc for f in self.pieces for doc in DocBin().from_bytes(f.result()).get_docs(vocab)]
-        joined = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
-        return pipeline.annotate_parsed(self.article, joined)
+        return pipeline.annotate_parsed(self.article, join_pieces(docs))
 
 
 def annotate_stream(
