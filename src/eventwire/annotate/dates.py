@@ -218,7 +218,11 @@ def match_rules(text: str, lexicon: Lexicon | None = None) -> list[Match]:
     that resolving one text against two anchors matches it once."""
     lex = lexicon or load_lexicon()
     spelled = with_digit_years(text, lex)
-    text = spelled.text if spelled else text  # the rules read years in digits
+    return _match_read(spelled.text if spelled else text, lex)  # the rules read years in digits
+
+
+def _match_read(text: str, lex: Lexicon) -> list[Match]:
+    """match_rules over a text whose spelled years are already in digits."""
     starts = _candidate_starts(text, lex)
     out: list[Match] = []
     for rank, (name, pattern) in enumerate(lex.rules):
@@ -251,7 +255,7 @@ def extract_dates(
     text = spelled.text if spelled else text  # what the rules matched: spelled years in digits, same offsets
     env = _Env(text=text, anchor=anchor, doc=doc, lex=lex)
     found: list[tuple[int, int, int, Result]] = []
-    for rank, name, pattern, m in match_rules(source, lex) if matches is None else matches:
+    for rank, name, pattern, m in _match_read(text, lex) if matches is None else matches:
         result = _NORMALISERS[name](env, m)
         if result is None:
             continue

@@ -23,6 +23,3 @@ class ByStart(Generic[T]):
         """The items whose start lies in [s, e)."""
         lo, hi = bisect_left(self._starts, s), bisect_left(self._starts, e)
         return [self.items[i] for i in sorted(self._order[lo:hi])]
-
-    def __bool__(self) -> bool:
-        return bool(self.items)

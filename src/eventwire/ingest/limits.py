@@ -21,7 +21,7 @@ COMPONENT = "eventwire_sentence_cap"
 # (a token is at least one character), so most articles are passed through after one regex scan.
 _LONG_RUN = re.compile(rf"[^.!?;…\n]{{{MAX_SENTENCE_TOKENS}}}")
 _ENDS = frozenset(".!?;…")
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n\s*")
 
 
 def cap_sentences(doc: Doc) -> Doc:
@@ -29,10 +29,11 @@ def cap_sentences(doc: Doc) -> Doc:
     quotation to the paragraph after it), and after MAX_SENTENCE_TOKENS tokens without sentence punctuation or a
     line break."""
     text = doc.text
-    if _BLANK_LINE.search(text):
+    # Where the first word after each blank line (and the white space around it) starts: one pass over the text.
+    after_blank = {m.end() for m in _BLANK_LINE.finditer(text)}
+    if after_blank:
         for token in doc[1:]:
-            before = doc[token.i - 1]
-            if not token.is_space and _BLANK_LINE.search(before.text_with_ws if before.is_space else before.whitespace_):
+            if token.idx in after_blank:
                 token.is_sent_start = True
     if not _LONG_RUN.search(text):
         return doc
