@@ -5,8 +5,8 @@ Mentions come from spaCy's GPE/LOC/FAC entities (read whole when spaCy cut a nam
 mislabels, from the place an organisation's name opens or closes with, from nationality adjectives before a word for
 land and from capitalised words it missed; candidates are ranked by population and feature class, the countries and
 states of the article's other names, qualifiers such as "Paris, Texas" or "Croft, Yorkshire" and lists such as
-"California or Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point of the town
-that locates them.
+"California or Washington". Roads, buildings and the organisations met "at" that the gazetteer lacks take the point
+of the town that locates them.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from .places_mentions import (
     _Site,
 )
 
-_WORD = re.compile(r"\S")
+_NON_SPACE = re.compile(r"\S")
 _LONGEST_QUALIFIER = max(map(len, SITE_QUALIFIERS))
 
 
@@ -70,8 +70,8 @@ def _site_town(
     """The town a road or building lies in: named right after it, else nearest in its sentence, else the town
     the article names most in the state or province most of its places lie in."""
     # Only a name starting before the first word past the longest qualifier can be "named right after" the site.
-    first = _WORD.search(text, site.end)
-    past = _WORD.search(text, first.start() + _LONGEST_QUALIFIER) if first else None
+    first = _NON_SPACE.search(text, site.end)
+    past = _NON_SPACE.search(text, first.start() + _LONGEST_QUALIFIER) if first else None
     for c, e in located.starting_in(site.end, past.start() + 1 if past else len(text) + 1):
         if text[site.end : c.start].strip().lower() in SITE_QUALIFIERS:
             return e
