@@ -67,6 +67,7 @@ from .dates_periods import (
     n_unit_long,
 )
 from .dates_spelled import with_digit_years
+from .offsets import Disjoint
 
 # The stage's public face; the rest of the package and the tests import these from here.
 __all__ = ["anchor_of", "dates_stage", "extract_dates", "infer_published", "load_lexicon", "match_rules"]
@@ -270,11 +271,8 @@ def extract_dates(
         found.append((start, end, rank, result))
     # Longest match first, then the rule listed first; keep those that do not overlap one already kept.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
-    taken: list[tuple[int, int, Result]] = []
-    for start, end, _, result in found:
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, result))
-    taken.sort()
+    kept = Disjoint()
+    taken = sorted((start, end, result) for start, end, _, result in found if kept.take(start, end))
     refs = resolve_references([TimeRef(source[s:e], s, e, r[0], r[1], r[2]) for s, e, r in taken], anchor)
     yield from _date_clocks(_merge_clock(refs, source), source, anchor)
 

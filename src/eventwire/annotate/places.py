@@ -29,7 +29,7 @@ from ..gazetteer import (
 )
 from ..records import Mention, Place
 from . import Context, StageFn, register_stage
-from .offsets import ByStart
+from .offsets import ByStart, Spans
 from .places_data import (
     _LIST_SEPARATORS,
     ADMIN1_FOCUS_BONUS,
@@ -247,7 +247,7 @@ def _places_of(data: PlaceData, t: _Text, resolved: list[tuple[_Candidate, Entry
     text, doc, field = t.text, t.doc, t.field
     places = [entry_place(e, text, *_extend_region(data, text, c.start, c.shown_end or c.end), field)
               for c, e in resolved]
-    taken = [(p.start, p.end) for p in places]
+    taken = Spans((p.start, p.end) for p in places)
     places += [entry_place(e, text, start, end, field)
                for start, end, e in _adjective_places(data, doc, t.mentions, taken)]
     # A road or building the gazetteer lacks lies in a town: the one written right after it ("Royal Street, New

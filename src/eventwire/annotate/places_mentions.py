@@ -20,6 +20,7 @@ from ..gazetteer import (
     normalize,
 )
 from ..records import Mention
+from .offsets import Spans
 from .places_data import (
     _BROAD,
     _LIST_JOINER,
@@ -313,7 +314,7 @@ def _nationalities(gaz: Gazetteer, mentions: Sequence[Mention]) -> Counter[str]:
 
 
 def _adjective_places(
-    data: PlaceData, doc: Doc, mentions: Sequence[Mention], taken: list[tuple[int, int]]
+    data: PlaceData, doc: Doc, mentions: Sequence[Mention], taken: Spans
 ) -> Iterator[tuple[int, int, Entry]]:
     """Nationality and continent adjectives that modify a word for land or a site: "Turkish soil", "the Iraqi
     border", "European countries". The head noun decides; "Lebanese army" and "Russian officials" are no places.
@@ -327,7 +328,7 @@ def _adjective_places(
         if entry is None and (iso := gaz.demonyms.get(key)):
             entry = gaz.country(iso)
         span = doc.char_span(m.start, m.end) if entry is not None else None
-        if entry is None or span is None or any(s < m.end and m.start < e for s, e in taken):
+        if entry is None or span is None or taken.overlaps(m.start, m.end):
             continue
         last = span[-1]
         head = last.head if last.dep_ != "conj" else last.head.head  # "British and American farms"
