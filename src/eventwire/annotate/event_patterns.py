@@ -161,6 +161,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         senses.setdefault((r[0], r[1]), []).append(Sense(r[2], frozenset(cues), None if r[4] == "-" else r[4]))
     natural = frozenset(r[0] for r in _rows(folder / "natural.tsv"))
     raw = json.loads((folder / "cameo_verbs.json").read_text(encoding="utf-8"))
+    loose = domains["loose_prepositions"]
     blocks: dict[str, Block] = {}
     for name, spec in raw["blocks"].items():
         index: dict[str, list[Pattern]] = {}
@@ -171,6 +172,8 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
                 code=p["code"],
                 rank=rank,
             )
+            if (pat.pre or pat.post) and all(slot <= loose for slot in (*pat.pre, *pat.post)):
+                continue  # "lead to", "come to", "go for": a direction is no act (read on BBC news, see domains.tsv)
             anchors = sorted(pat.post[0]) if pat.post else [""]
             for a in anchors:
                 index.setdefault(a, []).append(pat)
