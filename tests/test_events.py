@@ -89,6 +89,10 @@ def test_events_code_type_trigger_and_actors(
         "Photo by John Smith / Reuters",
         "The minister said the economy grew by two percent last year.",
         "Officials in Rome expect more tourists this summer.",
+        # a verb form standing as a preposition is no act; PETRARCH's "accord ... right" pattern coded it
+        "The museum in Oslo is the oldest in Norway, according to the rights group Heritage Watch.",
+        # a direction alone ("lead to", "come to") is no act
+        "The dispute between the two clubs led to a long silence from Madrid.",
         "",
     ],
 )

@@ -26,6 +26,8 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "attr", "acl", "oprd", "n
 FRAME_PREPS = frozenset({"for", "on", "to", "of", "in", "into"})
 # A verb in a noun's place is a thing, not an act: "the wounded", "the detained" (spaCy may still tag it VERB).
 NOMINAL_DEPS = frozenset({"amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj"})
+# A verb form standing as a preposition heads no clause: "according to", "following the talks", "including".
+NOMINAL_DEPS = NOMINAL_DEPS | {"prep"}
 # Confidence by where the code came from: our own lexicons, a frame's own default, a converted PETRARCH pattern
 # (with words matched, or none).
 OWN, FRAME_DEFAULT, PATTERN, PATTERN_BARE = 0.9, 0.7, 0.8, 0.6
