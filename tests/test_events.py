@@ -354,3 +354,12 @@ def test_events_no_doerless_act_in_subordinate_clause(pipe: Pipeline, text: str)
     events = code(pipe, text)
     assert events, "the main act is still coded"
     assert all(e.source for e in events), events
+
+
+def test_events_one_trigger_one_event_per_type(pipe: Pipeline) -> None:
+    """Two readings that climb to one word (the sending and the mission under "agreed") are one event, the one with
+    more actors."""
+    evs = code(pipe, "The presidents of Chad and Niger agreed to send a team of mediators to Sudan next month.")
+    agreed = [e for e in evs if e.trigger.text == "agreed"]
+    assert len(agreed) == 1, [(e.type, e.cameo) for e in agreed]
+    assert agreed[0].type == "AGREE" and agreed[0].target

@@ -389,7 +389,15 @@ def extract_events(ctx: Context, coder: EventCoder) -> Iterator[Event]:
                 merged[coded.key] = replace(have, mentions=have.mentions + coded.event.mentions)
             else:
                 merged[coded.key] = _attach_when_where(coded.event, tdoc, replace_layers(ctx), coded.chain)
-    yield from merged.values()
+    # One word reports one act of a type: two readings that climbed to the same trigger ("agreed to send a team of
+    # mediators": the sending and the mission) are one event, the one that names more actors.
+    one: dict[tuple[str, int, str], Event] = {}
+    for ev in merged.values():
+        at = (ev.trigger.field, ev.trigger.start, ev.type)
+        have = one.get(at)
+        if have is None or len(ev.source) + len(ev.target) > len(have.source) + len(have.target):
+            one[at] = ev
+    yield from one.values()
 
 
 def replace_layers(ctx: Context) -> Context:
