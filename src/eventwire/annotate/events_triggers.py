@@ -24,10 +24,9 @@ NEGATIONS = frozenset({"not", "n't", "never", "no"})
 # A frame's own complement arrives by one of these relations ("refusal to lay down" is acl in spaCy's scheme).
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "attr", "acl", "oprd", "nsubjpass", "pcomp"})
 FRAME_PREPS = frozenset({"for", "on", "to", "of", "in", "into"})
-# A verb in a noun's place is a thing, not an act: "the wounded", "the detained" (spaCy may still tag it VERB).
-NOMINAL_DEPS = frozenset({"amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj"})
-# A verb form standing as a preposition heads no clause: "according to", "following the talks", "including".
-NOMINAL_DEPS = NOMINAL_DEPS | {"prep"}
+# A verb in a noun's place is a thing, not an act: "the wounded", "the detained" (spaCy may still tag it VERB); one
+# standing as a preposition heads no clause: "according to", "following the talks", "including".
+NOT_CLAUSE_DEPS = frozenset({"amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "prep"})
 # Confidence by where the code came from: our own lexicons, a frame's own default, a converted PETRARCH pattern
 # (with words matched, or none).
 OWN, FRAME_DEFAULT, PATTERN, PATTERN_BARE = 0.9, 0.7, 0.8, 0.6
@@ -131,7 +130,7 @@ def _verb_code(tok: Token, lex: Lexicon) -> tuple[str | None, float]:
 
 def _base(tok: Token, lex: Lexicon) -> tuple[str, float] | None:
     """The base code of a trigger token, or None when the token is not an event word."""
-    if tok.pos_ == "VERB" and tok.dep_ not in NOMINAL_DEPS:
+    if tok.pos_ == "VERB" and tok.dep_ not in NOT_CLAUSE_DEPS:
         if _frame(tok, lex) is not None:
             return None
         code, conf = _verb_code(tok, lex)
