@@ -363,3 +363,17 @@ def test_events_one_trigger_one_event_per_type(pipe: Pipeline) -> None:
     agreed = [e for e in evs if e.trigger.text == "agreed"]
     assert len(agreed) == 1, [(e.type, e.cameo) for e in agreed]
     assert agreed[0].type == "AGREE" and agreed[0].target
+
+
+@pytest.mark.parametrize(
+    ("text", "defends"),
+    [
+        ("The foreign minister of Peru defended the new water treaty with Bolivia.", True),  # verbal support
+        ("Chad said its army was defending the border against raiders from Libya.", False),  # a border is held
+        ("Kenya's sprinter will defend her 400m title against Ethiopia's champion in Rome.", False),  # sport
+    ],
+)
+def test_events_defend_senses(pipe: Pipeline, text: str, defends: bool) -> None:
+    found = [e for e in code(pipe, text) if e.trigger.text.startswith("defend")]
+    assert bool(found) == defends, [(e.type, e.cameo) for e in found]
+    assert all(e.type == "SUPPORT" for e in found)
