@@ -211,6 +211,8 @@ def test_acled_export_writes_acled_columns(tmp_path: Path) -> None:
     (["--acled-type", "battles", "--json"], 0, ""),
     (["--acled-sub-type", "attack", "--format", "acled"], 0, "Violence against civilians,Attack"),
     (["--acled-type", "Wars"], 2, "'Wars' is not one of: Battles"),
+    (["--type", "assault", "--json"], 0, ""),
+    (["--type", "ASSUALT"], 2, "Invalid value for --type: 'ASSUALT' is not one of: ACCUSE"),  # a typo is no empty list
 ])
 def test_acled_cli_filters_and_export(tmp_path: Path, args: list[str], code: int, text: str) -> None:
     db = tmp_path / "a.db"

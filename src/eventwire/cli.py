@@ -242,7 +242,7 @@ def events(db: str, since: str | None, until: str | None, source: str | None, se
            acled_type: str | None, acled_sub_type: str | None, fmt: str | None) -> None:
     """List stored events, or export them (--format plover | gdelt | acled | csv)."""
     query = Query(since=_check_date("--since", since), until=_check_date("--until", until), source=source,
-                  search=search, type=event_type, country=country, limit=limit,
+                  search=search, type=_plover_type(event_type), country=country, limit=limit,
                   acled_type=_acled_name("--acled-type", acled_type, "event_type"),
                   acled_sub_type=_acled_name("--acled-sub-type", acled_sub_type, "sub_event_type"))
     with _open_existing(db) as store:
@@ -254,6 +254,18 @@ def events(db: str, since: str | None, until: str | None, source: str | None, se
             return
         fmt = fmt or ("csv" if as_csv else "jsonl")
         _export(rows, fmt)
+
+
+def _plover_type(value: str | None) -> str | None:
+    """A PLOVER type as stored (upper case), or a usage error naming --type: a typo must not look like no events."""
+    if value is None:
+        return None
+    from .annotate.event_patterns import load_lexicon
+
+    names = sorted({p.type for p in load_lexicon().plover.values()})
+    if value.strip().upper() not in names:
+        raise click.BadParameter(f"{value!r} is not one of: {', '.join(names)}", param_hint="--type")
+    return value.strip().upper()
 
 
 def _acled_name(flag: str, value: str | None, kind: str) -> str | None:
