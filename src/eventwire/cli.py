@@ -260,12 +260,11 @@ def _plover_type(value: str | None) -> str | None:
     """A PLOVER type as stored (upper case), or a usage error naming --type: a typo must not look like no events."""
     if value is None:
         return None
-    from .annotate.event_patterns import load_lexicon
+    from .annotate.event_patterns import data_dir, read_plover_table
 
-    names = sorted({p.type for p in load_lexicon().plover.values()})
-    if value.strip().upper() not in names:
-        raise click.BadParameter(f"{value!r} is not one of: {', '.join(names)}", param_hint="--type")
-    return value.strip().upper()
+    # The official CAMEO table names every type (our additions only map more codes to them).
+    names = sorted({p.type for p in read_plover_table(data_dir() / "cameo_plover.tsv").values()})
+    return _one_of("--type", value, names)
 
 
 def _acled_name(flag: str, value: str | None, kind: str) -> str | None:
@@ -274,7 +273,11 @@ def _acled_name(flag: str, value: str | None, kind: str) -> str | None:
         return None
     from . import acled
 
-    names = acled.event_types() if kind == "event_type" else list(acled.categories())
+    return _one_of(flag, value, acled.event_types() if kind == "event_type" else list(acled.categories()))
+
+
+def _one_of(flag: str, value: str, names: list[str]) -> str:
+    """The name among ``names`` that ``value`` spells in any case, or a usage error naming ``flag``."""
     found = next((n for n in names if n.lower() == value.strip().lower()), None)
     if found is None:
         raise click.BadParameter(f"{value!r} is not one of: {', '.join(names)}", param_hint=flag)
