@@ -269,6 +269,9 @@ def test_web_events_csv_is_flat(client: TestClient) -> None:
                                               "Explosions/Remote violence, Violence against civilians, Protests, "
                                               "Riots, Strategic developments")),
     ("/events?type=AGREE&type=ASSAULT", 400, "parameter type given more than once"),
+    ("/events?type=assault,NOPE", 400, ("parameter type: 'NOPE' is not one of ACCUSE, AGREE, AID, ASSAULT, COERCE, "
+                                        "CONCEDE, CONSULT, COOPERATE, MOBILIZE, PROTEST, REJECT, REQUEST, RETREAT, "
+                                        "SANCTION, SUPPORT, THREATEN")),
     ("/events?_size=0", 400, "parameter _size: 0 is outside 1..1000"),
     ("/events?_size=ten", 400, "parameter _size: 'ten' is not a whole number"),
     ("/events?since=2024-13-01", 400, "parameter since: '2024-13-01' is not a date (YYYY-MM-DD)"),

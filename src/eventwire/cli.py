@@ -260,11 +260,9 @@ def _plover_type(value: str | None) -> str | None:
     """A PLOVER type as stored (upper case), or a usage error naming --type: a typo must not look like no events."""
     if value is None:
         return None
-    from .annotate.event_patterns import data_dir, read_plover_table
+    from .annotate.event_patterns import plover_types
 
-    # The official CAMEO table names every type (our additions only map more codes to them).
-    names = sorted({p.type for p in read_plover_table(data_dir() / "cameo_plover.tsv").values()})
-    return _one_of("--type", value, names)
+    return _one_of("--type", value, list(plover_types()))
 
 
 def _acled_name(flag: str, value: str | None, kind: str) -> str | None:

@@ -5,6 +5,7 @@ Everything is indexed by lemma once, when the stage is built, so that coding a t
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -136,6 +137,12 @@ def read_plover_table(path: Path) -> dict[str, Plover]:
         row += [""] * (4 - len(row))
         out[row[0]] = Plover(type=row[1], mode=row[2] or None, context=row[3] or None)
     return out
+
+
+@functools.cache
+def plover_types() -> tuple[str, ...]:
+    """Every PLOVER event type, sorted: the official CAMEO table names them all (our additions map more codes)."""
+    return tuple(sorted({p.type for p in read_plover_table(data_dir() / "cameo_plover.tsv").values()}))
 
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:

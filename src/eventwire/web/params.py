@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from .. import acled
+from ..annotate.event_patterns import plover_types
 from ..store.queries import EventFilter
 
 
@@ -36,7 +37,7 @@ class Param:
 
     name: str
     description: str
-    kind: str = "string"  # string, date, integer, codes (comma-separated letters), quads (comma-separated 1-4),
+    kind: str = "string"  # string, date, integer, quads (comma-separated 1-4),
     # names (comma-separated, each one of ``choices``, any case)
     pattern: str | None = None
     max_length: int = 200
@@ -97,8 +98,6 @@ class Param:
             raise APIError(400, bad + f"longer than {self.max_length} characters")
         if self.pattern and not re.fullmatch(self.pattern.strip("^$"), raw):
             raise APIError(400, bad + f"{raw[:40]!r} is not of the form {self.pattern}")
-        if self.kind == "codes":
-            return tuple(dict.fromkeys(v.upper() for v in raw.split(",")))
         if self.kind == "names":
             known = {c.lower(): c for c in self.choices}
             values = [v.strip() for v in raw.split(",")]
@@ -125,8 +124,8 @@ def paging(listing: str) -> tuple[Param, ...]:
     return (SIZE, token, FORMAT)
 
 EVENT_FILTERS = (
-    Param("type", "PLOVER event type(s), comma-separated (e.g. `ASSAULT,PROTEST`).", kind="codes",
-          pattern=r"^[A-Za-z]{2,20}(,[A-Za-z]{2,20}){0,19}$"),
+    Param("type", "PLOVER event type(s), comma-separated, any case: " + ", ".join(plover_types()) + ".",
+          kind="names", max_length=400, choices=plover_types()),
     Param("quad_class", "Quad class(es), comma-separated: 1 verbal cooperation, 2 material cooperation, "
           "3 verbal conflict, 4 material conflict.", kind="quads", pattern=r"^[1-4](,[1-4]){0,3}$"),
     Param("country", "An actor of the event, or its place, is in this country (ISO 3166-1 alpha-3, or IGO/NGO).",
