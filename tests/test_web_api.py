@@ -118,6 +118,24 @@ def test_web_search_plans_agree(client: TestClient, monkeypatch: pytest.MonkeyPa
     assert _ids(client.get(path, params={"q": words})) == expected
 
 
+@pytest.mark.parametrize("share", [0.0, 0.2, 0.25, 0.5, 0.9, 2.0])
+def test_common_search_is_a_share_of_articles(db: Path, monkeypatch: pytest.MonkeyPatch, share: float) -> None:
+    """A search is common when each word is in more than the share of articles, counted here article by article, on
+    a plain connection as the CLI opens one (the bounded probe needs no extra table)."""
+    import re
+
+    from eventwire.store import queries
+
+    monkeypatch.setattr(queries, "COMMON_WORD_SHARE", share)
+    with sqlite3.connect(db) as conn:
+        texts = [set(re.findall(r"\w+", f"{t or ''} {x}".lower())) for t, x in conn.execute(
+            "SELECT title, text FROM articles")]
+        total = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0]
+        for words in ("talks", "police students", "the", "goma", "volcano", "the goma"):
+            expected = all(sum(w in t for t in texts) > share * total for w in words.split())
+            assert queries.common_search(conn, words) is expected, words
+
+
 def test_web_events_newest_first_in_export_shape(client: TestClient) -> None:
     rows = client.get("/events").json()["rows"]
     dates = [r["date"] for r in rows]

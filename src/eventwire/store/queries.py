@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -104,14 +105,6 @@ def _day_after(day: str) -> str:
 COMMON_WORD_SHARE = 0.02
 
 
-def attach_vocabulary(conn: sqlite3.Connection) -> None:
-    """Give a connection the FTS5 term statistics (a TEMP table: nothing is written to the database)."""
-    try:
-        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_vocab USING fts5vocab(main, articles_fts, row)")
-    except sqlite3.OperationalError:
-        pass
-
-
 def common_search(conn: sqlite3.Connection, text: str | None) -> bool:
     """Whether every word of a search is in many articles, so that testing each candidate beats listing matches."""
     words = re.findall(r"\w+", (text or "").lower())
@@ -119,10 +112,16 @@ def common_search(conn: sqlite3.Connection, text: str | None) -> bool:
         return False
     try:
         total = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0
-        docs = [conn.execute("SELECT doc FROM temp.articles_fts_vocab WHERE term = ?", (w,)).fetchone() for w in words]
+        # A word is common when more than the share of articles hold it: the match just past that many exists.
+        # Asking for that one match reads no further, where counting the word's articles reads all of them.
+        past = math.floor(COMMON_WORD_SHARE * total)
+        return bool(total) and all(
+            conn.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1 OFFSET ?",
+                         (f'"{w}"', past)).fetchone() is not None
+            for w in words
+        )
     except sqlite3.OperationalError:
         return False
-    return bool(total) and all(d is not None and d[0] > COMMON_WORD_SHARE * total for d in docs)
 
 
 def event_conditions(

@@ -67,7 +67,6 @@ class Database:
             conn = sqlite3.connect(self.path)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 5000")
-            q.attach_vocabulary(conn)  # before query_only: a TEMP virtual table, the search planner's statistics
             # Defence in depth: whatever reaches SQL through a read endpoint cannot change the database.
             conn.execute("PRAGMA query_only = ON")
             self._local.conn = conn
