@@ -8,6 +8,7 @@ that still sorts means no index gives the order.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -70,3 +71,25 @@ def test_sqlite_listing_pages_are_read_in_index_order(tmp_path: Any, listing: st
             plan = "\n".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
             assert "TEMP B-TREE FOR ORDER BY" not in plan, f"{listing}: sorted instead of reading an index:\n{sql}\n{plan}"
             assert INDEX.get(listing, "") in plan, plan
+
+
+STATS = {  # counts over a date range, with and without one country: a range of the counts' primary key
+    "days of all countries": lambda c: q.stats(c, q.EventFilter(since="2026-01-01", until="2026-03-31"), "day",
+                                               "quad_class"),
+    "months of a country": lambda c: q.stats(c, q.EventFilter(country="LBY", since="2025-01-01", until="2025-12-31"),
+                                             "month", "type"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATS))
+def test_sqlite_stats_read_a_country_and_period_range(tmp_path: Any, name: str) -> None:
+    """The period bounds are part of the primary-key search, not a filter over every period of the country."""
+    seen: list[str] = []
+    with open_store(tmp_path / "a.db") as store:
+        store.conn.set_trace_callback(lambda sql: seen.append(sql) if "event_counts_" in sql else None)
+        STATS[name](store.conn)
+        store.conn.set_trace_callback(None)
+        assert seen, "no query of the kept counts"
+        for sql in seen:
+            plan = "\n".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+            assert re.search(r"PRIMARY KEY \(country=\? AND (day|month)>\? AND (day|month)<\?\)", plan), plan
