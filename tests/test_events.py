@@ -377,3 +377,22 @@ def test_events_defend_senses(pipe: Pipeline, text: str, defends: bool) -> None:
     found = [e for e in code(pipe, text) if e.trigger.text.startswith("defend")]
     assert bool(found) == defends, [(e.type, e.cameo) for e in found]
     assert all(e.type == "SUPPORT" for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "negated"),
+    [
+        ("A spokesman for the ministry denied that Peru had sent any rifles to Bolivia.", "sent", True),
+        ("The army of Chad denied reports that its troops had attacked the village.", "attacked", True),
+        ("Mr Okafor denied accusing Ghana of arming the rebels.", "accusing", True),
+        # said, not denied; a denial that is negated or refused denies nothing
+        ("The minister said Peru had sent rifles to Bolivia.", "sent", False),
+        ("The government of Chad did not deny that soldiers had shot protesters.", "shot", False),
+        ("Mr Okafor refused to deny claims that Ghana had reneged on a deal with Togo.", "reneged", False),
+    ],
+)
+def test_events_denied_acts_are_negated(pipe: Pipeline, text: str, trigger: str, negated: bool) -> None:
+    found = [e for e in code(pipe, text) if e.trigger.text == trigger]
+    assert found, [(e.type, e.trigger.text) for e in code(pipe, text)]
+    assert all(e.negated is negated for e in found)
+

@@ -79,6 +79,8 @@ class Lexicon:
     senses: dict[tuple[str, str], tuple[Sense, ...]] = field(default_factory=dict)
     # Doers that cannot act (natural.tsv): events they "do" are no political events.
     natural: frozenset[str] = frozenset()
+    # Lemmas of denial (domains.tsv "denials"): what they deny is flagged negated.
+    denials: frozenset[str] = frozenset()
 
     def plover_of(self, code: str | None) -> Plover | None:
         """The PLOVER reading of a CAMEO code: the code itself, else its nearest listed parent ("0256" -> "025")."""
@@ -198,6 +200,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         blocks=blocks,
         senses={k: tuple(v) for k, v in senses.items()},
         natural=natural,
+        denials=domains.get("denials", frozenset()),
     )
 
 

@@ -29,7 +29,18 @@ from .events_frames import (
     _range,
     _two_sided,
 )
-from .events_triggers import CONVERTING, FRAME_DEFAULT, Step, _base, _climb, _flags, _frame, _has_must, _verb_code
+from .events_triggers import (
+    CONVERTING,
+    FRAME_DEFAULT,
+    Step,
+    _base,
+    _climb,
+    _denied,
+    _flags,
+    _frame,
+    _has_must,
+    _verb_code,
+)
 
 
 @dataclass(frozen=True)
@@ -173,11 +184,13 @@ class EventCoder:
         final = lex.plover_of(code)
         if final is None:
             return None
-        if negated and final.type == "AGREE":
+        denied = _denied(steps[0].tok, lex)
+        if negated and not denied and final.type == "AGREE":
             # "will not accept", "is not willing to talk": a refusal, not a negated promise.
             code = lex.combined("reject", plover.type) or code
             final = lex.plover_of(code) or final
             negated = False
+        negated = negated or denied  # a denied act is not reported as done, nor refused
         path = {s.tok.i for s in steps}
         source, src_ranges = self._source(steps, kind_top, speech_at, must, index)
         target = self._target(steps, kind_top, path, final.type, index, src_ranges, must, source)

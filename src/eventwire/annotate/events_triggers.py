@@ -196,6 +196,28 @@ def _climb(tok: Token, lex: Lexicon) -> list[Step]:
     return steps
 
 
+DENIED_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp"})
+
+
+def _denied(tok: Token, lex: Lexicon) -> bool:
+    """Whether the act at ``tok`` is what a denial before it denies: "denied that Iran had sent weapons", "denied
+    involvement in the attack", "denied he met him to discuss". Not through a conjunct (a parse that joins "denied
+    X - but refused Y" would deny Y) and not a denial that is itself negated or refused ("did not deny", "refused
+    to deny claims that")."""
+    node = tok
+    for _ in range(8):
+        head = node.head
+        if head.i == node.i or node.dep_ == "conj":
+            return False
+        if head.lemma_.lower() in lex.denials:
+            if node.dep_ not in DENIED_DEPS or head.i > tok.i or any(c.dep_ == "neg" for c in head.children):
+                return False
+            refusal = _frame(head.head, lex) if head.dep_ == "xcomp" else None
+            return refusal is None or refusal.kind != "reject"
+        node = head
+    return False
+
+
 def _has_must(tok: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in MUST_AUX for c in tok.children)
 
