@@ -290,6 +290,17 @@ def test_dump_rule_line_separates_articles() -> None:
     assert _flat(got) == BODY
 
 
+def test_dump_spaced_rule_separates_articles() -> None:
+    # "* * *" between two stories set no wider apart than paragraphs: the rule alone parts them, so a headline
+    # ending in a full stop opens the second.
+    one = "Kenya hosts talks on South Sudan peace deal"
+    two = "Norway pledges flood aid."
+    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n* * *\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
+    got = split_dump(text)
+    assert [a.title for a in got] == [one, two]
+    assert _flat(got) == BODY
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

@@ -56,7 +56,8 @@ _COUNTER = re.compile(
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
 )
 STRAIGHT_QUOTES = str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\"''''''")
-RULE = re.compile(r"^[-=*_~#•·—–]{3,}$")
+# A drawn rule, its marks set close ("-----") or spaced ("* * *").
+RULE = re.compile(r"^[-=*_~#•·—–](?:\s*[-=*_~#•·—–]){2,}$")
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b")
 BYLINE = re.compile(rf"^(?i:{alternatives(CATALOGUE['byline_openers'])})\s*:?\s+[\w'’.-]+(?:\s+\S+){{0,7}}$")
 _CHROME = re.compile(rf"(?i)(?<!\w)(?:{alternatives(CATALOGUE['chrome_phrases'])})(?!\w)")
