@@ -301,6 +301,16 @@ def test_dump_spaced_rule_separates_articles() -> None:
     assert _flat(got) == BODY
 
 
+def test_dump_paragraph_gap_is_read_when_every_paragraph_has_a_widget_above() -> None:
+    # No two paragraphs stand next to each other, so the gap is read above the prose: two blank lines here, and a
+    # paywall label set two lines apart is no story of its own.
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n\n" + "\n\n\n".join(
+        [BODY[0], "Share\nTweet", BODY[1], "Unlock every story\nSubscribe", BODY[2]]
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

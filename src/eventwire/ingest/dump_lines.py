@@ -137,6 +137,11 @@ def paragraph_gap(lines: Sequence[Line]) -> int:
         if prev.sentence and line.sentence and prev.key != line.key:
             counts[line.blank_before] = counts.get(line.blank_before, 0) + 1
     if not counts:
+        # Every paragraph has a widget above it: the gap before prose lines, whatever stands above, is the usual one.
+        for line in lines[1:]:
+            if line.sentence and not line.furniture:
+                counts[line.blank_before] = counts.get(line.blank_before, 0) + 1
+    if not counts:
         return 1
     return min(counts, key=lambda g: (-counts[g], g))
 
