@@ -311,6 +311,15 @@ def test_dump_paragraph_gap_is_read_when_every_paragraph_has_a_widget_above() ->
     assert article.paragraphs == tuple(BODY)
 
 
+def test_dump_question_in_a_related_list_is_an_item_not_prose() -> None:
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(BODY)
+        + "\n\nMost read\nFerry Crews Vote on New Contract\nWill the Coast Road Reopen in Time?\n"
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

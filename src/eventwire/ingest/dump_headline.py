@@ -105,8 +105,10 @@ def starts_article(
     if after is not None and (lines[after].caption is not None or IMAGE_LABEL.match(lines[after].text)):
         return "new"
     if draft.in_list:
-        # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose.
-        return "new" if after is not None and lines[after].sentence and score >= _HEADLINE_THRESHOLD else None
+        # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose,
+        # and an item ending in a question mark ("Can the truce hold?") is another item, not prose.
+        prose = after is not None and lines[after].sentence and not lines[after].headline
+        return "new" if prose and score >= _HEADLINE_THRESHOLD else None
     return "new" if score >= _HEADLINE_THRESHOLD else None
 
 
