@@ -320,6 +320,18 @@ def test_dump_question_in_a_related_list_is_an_item_not_prose() -> None:
     assert article.paragraphs == tuple(BODY)
 
 
+def test_dump_prose_past_a_rule_belongs_to_the_next_story() -> None:
+    # The last item of a list is not a headline for the prose under the rule: that prose is the next story's.
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(BODY)
+        + "\n\nMost read\nFerry Crews Vote on New Contract\nHarbour Pilots Win Pay Rise\n\n-----\n\n"
+        + "Profile: Ines Varga\n\nInes Varga has run the harbour office for eleven years and retires in May.\n"
+    )
+    first, second = split_dump(text)
+    assert (first.title, first.paragraphs) == ("Envoys Meet in Geneva Over Prisoner Exchange", tuple(BODY))
+    assert second.title == "Profile: Ines Varga"
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

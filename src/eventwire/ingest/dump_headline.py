@@ -17,7 +17,11 @@ __all__ = ["starts_article"]
 
 
 def _next_content(lines: Sequence[Line], i: int) -> int | None:
+    """The next line that is not furniture, unless a rule set apart by a blank line comes first: what follows a
+    rule belongs to the next story (a rule glued under a line is that line's underline)."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
+        if lines[j].rule and lines[j].blank_before > 0:
+            return None
         if not lines[j].furniture:
             return j
     return None
