@@ -332,6 +332,17 @@ def test_dump_prose_past_a_rule_belongs_to_the_next_story() -> None:
     assert second.title == "Profile: Ines Varga"
 
 
+def test_dump_line_over_a_related_list_heads_no_article() -> None:
+    # What follows "Related" is the list's, not the body of the line above it.
+    paras = [*BODY, "Referee Kofi Mensah (Ghana)"]
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras)
+        + "\n\nLike 12\nRelated\n- Ferry crews vote on new contract\n- Harbour pilots win pay rise\n"
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(paras)
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .dump_catalogue import words_of
 from .dump_dates import is_timestamp
-from .dump_furniture import BYLINE, IMAGE_LABEL, bar_byline, is_sentence
+from .dump_furniture import BYLINE, IMAGE_LABEL, LIST_INTRO, bar_byline, is_sentence
 from .dump_lines import SHORT_WORDS, WINDOW, Line, title_case
 
 if TYPE_CHECKING:
@@ -17,10 +17,11 @@ __all__ = ["starts_article"]
 
 
 def _next_content(lines: Sequence[Line], i: int) -> int | None:
-    """The next line that is not furniture, unless a rule set apart by a blank line comes first: what follows a
-    rule belongs to the next story (a rule glued under a line is that line's underline)."""
+    """The next line that is not furniture, unless a rule set apart by a blank line or a list label ("Related")
+    comes first: what follows a rule is the next story's, what follows the label is the list's (a rule glued under a
+    line is that line's underline)."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
-        if lines[j].rule and lines[j].blank_before > 0:
+        if lines[j].rule and lines[j].blank_before > 0 or LIST_INTRO.match(lines[j].text):
             return None
         if not lines[j].furniture:
             return j
