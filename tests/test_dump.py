@@ -343,6 +343,20 @@ def test_dump_line_over_a_related_list_heads_no_article() -> None:
     assert article.paragraphs == tuple(paras)
 
 
+def test_dump_headline_below_keeps_its_wide_gap() -> None:
+    # The line under the furniture is set apart by two blank lines and has a byline: it is the headline, and the
+    # Title Case line above it the last of the prose.
+    paras = [*BODY, "Referee Kofi Mensah (Ghana)"]
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras)
+        + "\n\nShare\n\n\nWATCH\nHarbour fees rise again.\n\nBy Ines Varga\n\n"
+        + "The port authority raised its berth fees for the second time this year on Monday.\n"
+    )
+    first, second = split_dump(text)
+    assert first.paragraphs == tuple(paras)
+    assert second.title == "Harbour fees rise again."
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [

@@ -180,8 +180,10 @@ def _headline_below(lines: Sequence[Line], i: int, j: int | None, draft: Draft, 
         return False
     if not (_reprinted_soon(lines, j) or _tight_follow(lines, j)):
         return False
-    # Page furniture between the two speaks for line i, not for the line below: score that one without it.
-    return not title_case(lines[i].text) or _headline_score(lines, j, draft, gap, gap, j - 1) > score
+    # Page furniture between the two speaks for line i, not for the line below: score that one without it, but with
+    # the blank lines that part it from line i (a wide gap is the line below's own evidence).
+    apart = max(lines[k].blank_before for k in range(i + 1, j + 1))
+    return not title_case(lines[i].text) or _headline_score(lines, j, draft, gap, apart, j - 1) > score
 
 
 def _break_above(lines: Sequence[Line], i: int, gap: int, eff_gap: int, last_content: int) -> bool:
