@@ -387,6 +387,17 @@ def test_dump_stray_credit_and_hashtag_lines_are_furniture(extra: str) -> None:
     assert article.paragraphs == tuple(BODY)
 
 
+@pytest.mark.parametrize(
+    "line", ["Credit: PA Media", "PA MEDIA PHOTO", "Pictures: Getty Images", "Enlarge this image", "Next image"]
+)
+def test_dump_labelled_credits_and_image_buttons_are_ui(line: str) -> None:
+    # Catalogued furniture whatever stands around it: agency names of more than one word and a "Credit:" label
+    # count as credit words, "image" as a button word.
+    from eventwire.ingest.dump_furniture import is_ui
+
+    assert is_ui(line)
+
+
 @pytest.mark.parametrize("credit", ["REUTERS PHOTO", "AFP/Getty Images", "Getty Images"])
 def test_dump_unbracketed_credit_set_apart_opens_no_article(credit: str) -> None:
     # Set apart by a blank line in a body without them, with prose under it: only its words say it is a credit.

@@ -128,14 +128,14 @@ def _only_ui(words: Sequence[str]) -> bool:
     return all(t in _UI_WORDS or t.replace(".", "").replace(",", "").isdigit() for t in tokens if t)
 
 
-_CREDIT_WORD_SET = frozenset(w for w in CATALOGUE["credit_words"] if " " not in w)
+_CREDIT_WORD = rf"(?:{alternatives(CATALOGUE['credit_words'])})"
+_ONLY_CREDIT = re.compile(rf"(?i)^[(\[]?{_CREDIT_WORD}(?:[\s/,|:]+{_CREDIT_WORD})*[.:;)\]]?$")
 
 
 def _only_credit(text: str) -> bool:
-    """Whether the line is made only of credit words (agencies, "photo", "images"): "REUTERS PHOTO", "AFP/Getty
-    Images"."""
-    tokens = [t for t in re.split(r"[\s/,|]+", text.strip(".:;()[]").lower()) if t]
-    return bool(tokens) and all(t in _CREDIT_WORD_SET for t in tokens)
+    """Whether the line is made only of credit words (agencies, "photo", "images", "credit"): "REUTERS PHOTO",
+    "AFP/Getty Images", "PA MEDIA PHOTO", "Credit: PA Media"."""
+    return _ONLY_CREDIT.match(text) is not None
 
 
 def photo_credit(text: str, repeated: bool) -> Caption | None:
