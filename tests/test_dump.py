@@ -162,6 +162,30 @@ def test_dump_body_lines_that_look_odd_are_kept(body_line: str) -> None:
     assert article.captions == ()
 
 
+_LONG = [
+    "The harbour board said on Tuesday that the new berths would open to container ships from the spring of next year.",
+    "Shipping firms that use the port have been asked to give their views on the fees before the end of the month.",
+]
+
+
+@pytest.mark.parametrize("short", ["Harbour Lights", "SEASON TICKETS", "Rotterdam", "Q Nakamura"])
+def test_dump_short_line_between_long_paragraphs_is_body(short: str) -> None:
+    # A subhead, a name or a figure between two paragraphs, set apart like them, and with prose too long for a
+    # headline below it, is body text.
+    paras = [BODY[0], short, *_LONG]
+    (article,) = split_dump("Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras) + "\n")
+    assert article.paragraphs == tuple(paras)
+
+
+def test_dump_short_label_over_a_short_sentence_stays_a_kicker() -> None:
+    # Lines one newline apart: the label might stand over a headline ending in a full stop, so it stays a label.
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n" + "\n".join([*BODY, "HARBOUR", "Ferry strike ends."])
+    text += "\nBy Ines Varga\n" + "\n".join(_LONG) + "\n"
+    first, second = split_dump(text)
+    assert first.paragraphs == tuple(BODY)
+    assert (second.title, second.paragraphs) == ("Ferry strike ends.", tuple(_LONG))
+
+
 @pytest.mark.parametrize(
     ("line", "caption"),
     [
