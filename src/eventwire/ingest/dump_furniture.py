@@ -55,6 +55,7 @@ _COUNTER = re.compile(
     r"(?i)^(?:[\d.,\s]+[km]?\s*(?:shares?|comments?|views?|likes?|reactions?|replies|reads?|min(?:ute)?s?(?: read)?)?"
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
 )
+_FIGURE_SENTENCE = re.compile(r"^\d[\d,]*\d\.$")
 STRAIGHT_QUOTES = str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\"''''''")
 # A drawn rule, its marks set close ("-----") or spaced ("* * *").
 RULE = re.compile(r"^[-=*_~#•·—–](?:\s*[-=*_~#•·—–]){2,}$")
@@ -85,6 +86,8 @@ def is_ui(text: str) -> bool:
 
     Short unpunctuated lines (labels such as "TT" or "Middle East") are furniture too, unless read as a headline.
     """
+    if _FIGURE_SENTENCE.match(text):
+        return False  # "43,856.": a figure closing with a full stop ends a sentence; counters carry no full stop
     if not has_letters(text) or _COUNTER.match(text) or is_timestamp(text) or _UI_PREFIX.match(text):
         return True
     if _COPYRIGHT.search(text) or all(w[0] in "#@" for w in words_of(text)):
