@@ -460,6 +460,15 @@ def test_dump_headline_with_a_date_stays_a_title(title: str) -> None:
     assert article.paragraphs == tuple(BODY)
 
 
+@pytest.mark.parametrize("note", ["(Fri)", "(Sat 1400 GMT)"])
+def test_dump_reprinted_headline_with_a_day_in_brackets_is_no_caption(note: str) -> None:
+    # A bracket closing a reprinted line is a credit only if it is no day or time: "(Fri)" dates a fixture.
+    title = f"Harbour Town v Lakeside Rovers {note}"
+    (article,) = split_dump(f"{title}\nShare\n\n{title}\n\n" + "\n\n".join(BODY))
+    assert (article.title, article.captions) == (title, ())
+    assert article.paragraphs == tuple(BODY)
+
+
 def test_dump_image_labels_never_head_an_article() -> None:
     text = "Image source, Example Photo Agency\nImage caption, Envoys arrive at the palace\n\n" + "\n\n".join(BODY)
     (article,) = split_dump(text)

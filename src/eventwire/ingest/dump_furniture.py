@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..records import Caption
 from .dump_catalogue import CATALOGUE, SMALL_WORDS, alternatives, words_of, wordset
-from .dump_dates import is_timestamp
+from .dump_dates import STAMP_WORDS, is_timestamp
 
 __all__ = [
     "BYLINE",
@@ -141,6 +141,11 @@ def _only_credit(text: str) -> bool:
     return _ONLY_CREDIT.match(text) is not None
 
 
+def _date_note(text: str) -> bool:
+    """A day or time in brackets ("Leeds v Saracens (Fri)", "(1400 GMT)"): a note on the fixture, not a credit."""
+    return all(w in STAMP_WORDS or w.isdigit() for w in re.findall(r"\w+", text.lower()))
+
+
 def photo_credit(text: str, repeated: bool) -> Caption | None:
     """A caption when the line closes with a photo credit; credits without a telltale word need a reprint."""
     if text[-1] in ")]":
@@ -149,7 +154,11 @@ def photo_credit(text: str, repeated: bool) -> Caption | None:
             credit = (m.group("p") or m.group("b") or "").strip()
             body = m.group("text")
             credit_like = _CREDIT_WORDS.search(credit) is not None or (
-                repeated and len(words_of(credit)) <= 6 and credit[:1].isupper() and not is_sentence(credit)
+                repeated
+                and len(words_of(credit)) <= 6
+                and credit[:1].isupper()
+                and not is_sentence(credit)
+                and not _date_note(credit)
             )
             if has_letters(credit) and len(words_of(credit)) <= 12 and credit_like and len(words_of(body)) >= 3:
                 return Caption(body.rstrip(" |•·-–—"), credit)
