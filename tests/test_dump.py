@@ -153,6 +153,7 @@ def test_dump_furniture_is_dropped(furniture: str) -> None:
         "Read the statement in full, the spokesman urged reporters.",
         "Talks resumed on Tuesday under heavy security",
         "12,408.",  # a figure ending a sentence (an attendance); "1,204" without the full stop is a counter
+        "(figures in brackets)",  # an aside opening in lower case, like a broken piece of a sentence
     ],
 )
 def test_dump_body_lines_that_look_odd_are_kept(body_line: str) -> None:

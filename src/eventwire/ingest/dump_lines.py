@@ -131,8 +131,10 @@ def _prose(line: Line) -> bool:
 
 def _fragment(text: str) -> bool:
     """A short line opening in lower case ("did", "agent provocateur"): a piece of a sentence the scrape broke, not
-    a label (labels, buttons and kickers are capitalised; the catalogued ones are furniture whatever their case)."""
-    return text[0].isalpha() and text[0].islower()
+    a label (labels, buttons and kickers are capitalised; the catalogued ones are furniture whatever their case).
+    An opening bracket or quote does not count: "(seeds in brackets)" is an aside of the text."""
+    opened = text.lstrip("([\"'“‘")
+    return bool(opened) and opened[0].isalpha() and opened[0].islower()
 
 
 def line_key(text: str) -> str:
