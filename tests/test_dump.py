@@ -152,6 +152,8 @@ def test_dump_furniture_is_dropped(furniture: str) -> None:
         "Reporting by Lena Hartmann; editing by Tom Ashe",
         "Read the statement in full, the spokesman urged reporters.",
         "Talks resumed on Tuesday under heavy security",
+        "12,408.",  # a figure ending a sentence (an attendance); "1,204" without the full stop is a counter
+        "(figures in brackets)",  # an aside opening in lower case, like a broken piece of a sentence
     ],
 )
 def test_dump_body_lines_that_look_odd_are_kept(body_line: str) -> None:
@@ -160,6 +162,30 @@ def test_dump_body_lines_that_look_odd_are_kept(body_line: str) -> None:
     (article,) = split_dump(text)
     assert article.paragraphs == tuple(paras)
     assert article.captions == ()
+
+
+_LONG = [
+    "The harbour board said on Tuesday that the new berths would open to container ships from the spring of next year.",
+    "Shipping firms that use the port have been asked to give their views on the fees before the end of the month.",
+]
+
+
+@pytest.mark.parametrize("short", ["Harbour Lights", "SEASON TICKETS", "Rotterdam", "Q Nakamura"])
+def test_dump_short_line_between_long_paragraphs_is_body(short: str) -> None:
+    # A subhead, a name or a figure between two paragraphs, set apart like them, and with prose too long for a
+    # headline below it, is body text.
+    paras = [BODY[0], short, *_LONG]
+    (article,) = split_dump("Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras) + "\n")
+    assert article.paragraphs == tuple(paras)
+
+
+def test_dump_short_label_over_a_short_sentence_stays_a_kicker() -> None:
+    # Lines one newline apart: the label might stand over a headline ending in a full stop, so it stays a label.
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n" + "\n".join([*BODY, "HARBOUR", "Ferry strike ends."])
+    text += "\nBy Ines Varga\n" + "\n".join(_LONG) + "\n"
+    first, second = split_dump(text)
+    assert first.paragraphs == tuple(BODY)
+    assert (second.title, second.paragraphs) == ("Ferry strike ends.", tuple(_LONG))
 
 
 @pytest.mark.parametrize(
@@ -290,6 +316,73 @@ def test_dump_rule_line_separates_articles() -> None:
     assert _flat(got) == BODY
 
 
+def test_dump_spaced_rule_separates_articles() -> None:
+    # "* * *" between two stories set no wider apart than paragraphs: the rule alone parts them, so a headline
+    # ending in a full stop opens the second.
+    one = "Kenya hosts talks on South Sudan peace deal"
+    two = "Norway pledges flood aid."
+    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n* * *\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
+    got = split_dump(text)
+    assert [a.title for a in got] == [one, two]
+    assert _flat(got) == BODY
+
+
+def test_dump_paragraph_gap_is_read_when_every_paragraph_has_a_widget_above() -> None:
+    # No two paragraphs stand next to each other, so the gap is read above the prose: two blank lines here, and a
+    # paywall label set two lines apart is no story of its own.
+    text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n\n" + "\n\n\n".join(
+        [BODY[0], "Share\nTweet", BODY[1], "Unlock every story\nSubscribe", BODY[2]]
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
+def test_dump_question_in_a_related_list_is_an_item_not_prose() -> None:
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(BODY)
+        + "\n\nMost read\nFerry Crews Vote on New Contract\nWill the Coast Road Reopen in Time?\n"
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(BODY)
+
+
+def test_dump_prose_past_a_rule_belongs_to_the_next_story() -> None:
+    # The last item of a list is not a headline for the prose under the rule: that prose is the next story's.
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(BODY)
+        + "\n\nMost read\nFerry Crews Vote on New Contract\nHarbour Pilots Win Pay Rise\n\n-----\n\n"
+        + "Profile: Ines Varga\n\nInes Varga has run the harbour office for eleven years and retires in May.\n"
+    )
+    first, second = split_dump(text)
+    assert (first.title, first.paragraphs) == ("Envoys Meet in Geneva Over Prisoner Exchange", tuple(BODY))
+    assert second.title == "Profile: Ines Varga"
+
+
+def test_dump_line_over_a_related_list_heads_no_article() -> None:
+    # What follows "Related" is the list's, not the body of the line above it.
+    paras = [*BODY, "Referee Kofi Mensah (Ghana)"]
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras)
+        + "\n\nLike 12\nRelated\n- Ferry crews vote on new contract\n- Harbour pilots win pay rise\n"
+    )
+    (article,) = split_dump(text)
+    assert article.paragraphs == tuple(paras)
+
+
+def test_dump_headline_below_keeps_its_wide_gap() -> None:
+    # The line under the furniture is set apart by two blank lines and has a byline: it is the headline, and the
+    # Title Case line above it the last of the prose.
+    paras = [*BODY, "Referee Kofi Mensah (Ghana)"]
+    text = (
+        "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join(paras)
+        + "\n\nShare\n\n\nWATCH\nHarbour fees rise again.\n\nBy Ines Varga\n\n"
+        + "The port authority raised its berth fees for the second time this year on Monday.\n"
+    )
+    first, second = split_dump(text)
+    assert first.paragraphs == tuple(paras)
+    assert second.title == "Harbour fees rise again."
+
+
 @pytest.mark.parametrize(
     ("before", "title"),
     [
@@ -318,6 +411,17 @@ def test_dump_stray_credit_and_hashtag_lines_are_furniture(extra: str) -> None:
     text = "Envoys Meet in Geneva Over Prisoner Exchange\n\n" + "\n\n".join([BODY[0], extra, *BODY[1:]])
     (article,) = split_dump(text)
     assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "line", ["Credit: PA Media", "PA MEDIA PHOTO", "Pictures: Getty Images", "Enlarge this image", "Next image"]
+)
+def test_dump_labelled_credits_and_image_buttons_are_ui(line: str) -> None:
+    # Catalogued furniture whatever stands around it: agency names of more than one word and a "Credit:" label
+    # count as credit words, "image" as a button word.
+    from eventwire.ingest.dump_furniture import is_ui
+
+    assert is_ui(line)
 
 
 @pytest.mark.parametrize("credit", ["REUTERS PHOTO", "AFP/Getty Images", "Getty Images"])
@@ -354,6 +458,15 @@ def test_dump_headline_with_a_date_stays_a_title(title: str) -> None:
     (article,) = split_dump(f"{title}\n\n" + "\n\n".join(BODY))
     assert article.title == title
     assert article.published is None
+    assert article.paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize("note", ["(Fri)", "(Sat 1400 GMT)"])
+def test_dump_reprinted_headline_with_a_day_in_brackets_is_no_caption(note: str) -> None:
+    # A bracket closing a reprinted line is a credit only if it is no day or time: "(Fri)" dates a fixture.
+    title = f"Harbour Town v Lakeside Rovers {note}"
+    (article,) = split_dump(f"{title}\nShare\n\n{title}\n\n" + "\n\n".join(BODY))
+    assert (article.title, article.captions) == (title, ())
     assert article.paragraphs == tuple(BODY)
 
 

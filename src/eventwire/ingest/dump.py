@@ -11,7 +11,7 @@ from .dump_catalogue import words_of
 from .dump_dates import parse_date
 from .dump_furniture import DATELINE, IMAGE_CAPTION, IMAGE_SOURCE, LIST_INTRO, is_sentence
 from .dump_headline import starts_article
-from .dump_lines import Line, line_key, list_item, paragraph_gap, read_lines
+from .dump_lines import Line, keep_short_lines_in_prose, line_key, list_item, paragraph_gap, read_lines
 
 __all__ = ["DumpArticle", "split_dump"]
 
@@ -53,6 +53,7 @@ def split_dump(text: str) -> list[DumpArticle]:
     if not lines:
         return []
     gap = paragraph_gap(lines)
+    lines = keep_short_lines_in_prose(lines, gap)
     articles: list[DumpArticle] = []
     draft = Draft()
     last_content = -1  # index of the last line that was not furniture

@@ -7,7 +7,7 @@ import re
 
 from .dump_catalogue import CATALOGUE, words_of, wordset
 
-__all__ = ["is_timestamp", "parse_date"]
+__all__ = ["STAMP_WORDS", "is_timestamp", "parse_date"]
 
 _STAMP_SEP = re.compile(r"\s*[,|:/–—]\s*|\s+-\s+")
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..records import Caption
 from .dump_catalogue import CATALOGUE, SMALL_WORDS, alternatives, words_of, wordset
-from .dump_dates import is_timestamp
+from .dump_dates import STAMP_WORDS, is_timestamp
 
 __all__ = [
     "BYLINE",
@@ -55,8 +55,10 @@ _COUNTER = re.compile(
     r"(?i)^(?:[\d.,\s]+[km]?\s*(?:shares?|comments?|views?|likes?|reactions?|replies|reads?|min(?:ute)?s?(?: read)?)?"
     r"|(?:comments?|shares?|views?|likes?)\s*[(\[]?\s*[\d.,]+[km]?\s*[)\]]?|\d+\s*/\s*\d+)$"
 )
+_FIGURE_SENTENCE = re.compile(r"^\d[\d,]*\d\.$")
 STRAIGHT_QUOTES = str.maketrans("“”„‟«»‘’‚‛`´", "\"\"\"\"\"\"''''''")
-RULE = re.compile(r"^[-=*_~#•·—–]{3,}$")
+# A drawn rule, its marks set close ("-----") or spaced ("* * *").
+RULE = re.compile(r"^[-=*_~#•·—–](?:\s*[-=*_~#•·—–]){2,}$")
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b")
 BYLINE = re.compile(rf"^(?i:{alternatives(CATALOGUE['byline_openers'])})\s*:?\s+[\w'’.-]+(?:\s+\S+){{0,7}}$")
 _CHROME = re.compile(rf"(?i)(?<!\w)(?:{alternatives(CATALOGUE['chrome_phrases'])})(?!\w)")
@@ -84,6 +86,8 @@ def is_ui(text: str) -> bool:
 
     Short unpunctuated lines (labels such as "TT" or "Middle East") are furniture too, unless read as a headline.
     """
+    if _FIGURE_SENTENCE.match(text):
+        return False  # "43,856.": a figure closing with a full stop ends a sentence; counters carry no full stop
     if not has_letters(text) or _COUNTER.match(text) or is_timestamp(text) or _UI_PREFIX.match(text):
         return True
     if _COPYRIGHT.search(text) or all(w[0] in "#@" for w in words_of(text)):
@@ -127,14 +131,19 @@ def _only_ui(words: Sequence[str]) -> bool:
     return all(t in _UI_WORDS or t.replace(".", "").replace(",", "").isdigit() for t in tokens if t)
 
 
-_CREDIT_WORD_SET = frozenset(w for w in CATALOGUE["credit_words"] if " " not in w)
+_CREDIT_WORD = rf"(?:{alternatives(CATALOGUE['credit_words'])})"
+_ONLY_CREDIT = re.compile(rf"(?i)^[(\[]?{_CREDIT_WORD}(?:[\s/,|:]+{_CREDIT_WORD})*[.:;)\]]?$")
 
 
 def _only_credit(text: str) -> bool:
-    """Whether the line is made only of credit words (agencies, "photo", "images"): "REUTERS PHOTO", "AFP/Getty
-    Images"."""
-    tokens = [t for t in re.split(r"[\s/,|]+", text.strip(".:;()[]").lower()) if t]
-    return bool(tokens) and all(t in _CREDIT_WORD_SET for t in tokens)
+    """Whether the line is made only of credit words (agencies, "photo", "images", "credit"): "REUTERS PHOTO",
+    "AFP/Getty Images", "PA MEDIA PHOTO", "Credit: PA Media"."""
+    return _ONLY_CREDIT.match(text) is not None
+
+
+def _date_note(text: str) -> bool:
+    """A day or time in brackets ("Leeds v Saracens (Fri)", "(1400 GMT)"): a note on the fixture, not a credit."""
+    return all(w in STAMP_WORDS or w.isdigit() for w in re.findall(r"\w+", text.lower()))
 
 
 def photo_credit(text: str, repeated: bool) -> Caption | None:
@@ -145,7 +154,11 @@ def photo_credit(text: str, repeated: bool) -> Caption | None:
             credit = (m.group("p") or m.group("b") or "").strip()
             body = m.group("text")
             credit_like = _CREDIT_WORDS.search(credit) is not None or (
-                repeated and len(words_of(credit)) <= 6 and credit[:1].isupper() and not is_sentence(credit)
+                repeated
+                and len(words_of(credit)) <= 6
+                and credit[:1].isupper()
+                and not is_sentence(credit)
+                and not _date_note(credit)
             )
             if has_letters(credit) and len(words_of(credit)) <= 12 and credit_like and len(words_of(body)) >= 3:
                 return Caption(body.rstrip(" |•·-–—"), credit)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .dump_catalogue import words_of
 from .dump_dates import is_timestamp
-from .dump_furniture import BYLINE, IMAGE_LABEL, bar_byline, is_sentence
+from .dump_furniture import BYLINE, IMAGE_LABEL, LIST_INTRO, bar_byline, is_sentence
 from .dump_lines import SHORT_WORDS, WINDOW, Line, title_case
 
 if TYPE_CHECKING:
@@ -17,7 +17,12 @@ __all__ = ["starts_article"]
 
 
 def _next_content(lines: Sequence[Line], i: int) -> int | None:
+    """The next line that is not furniture, unless a rule set apart by a blank line or a list label ("Related")
+    comes first: what follows a rule is the next story's, what follows the label is the list's (a rule glued under a
+    line is that line's underline)."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
+        if lines[j].rule and lines[j].blank_before > 0 or LIST_INTRO.match(lines[j].text):
+            return None
         if not lines[j].furniture:
             return j
     return None
@@ -105,8 +110,10 @@ def starts_article(
     if after is not None and (lines[after].caption is not None or IMAGE_LABEL.match(lines[after].text)):
         return "new"
     if draft.in_list:
-        # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose.
-        return "new" if after is not None and lines[after].sentence and score >= _HEADLINE_THRESHOLD else None
+        # Items of a related-stories list are headline-shaped too; the next story's headline is followed by prose,
+        # and an item ending in a question mark ("Can the truce hold?") is another item, not prose.
+        prose = after is not None and lines[after].sentence and not lines[after].headline
+        return "new" if prose and score >= _HEADLINE_THRESHOLD else None
     return "new" if score >= _HEADLINE_THRESHOLD else None
 
 
@@ -173,8 +180,10 @@ def _headline_below(lines: Sequence[Line], i: int, j: int | None, draft: Draft, 
         return False
     if not (_reprinted_soon(lines, j) or _tight_follow(lines, j)):
         return False
-    # Page furniture between the two speaks for line i, not for the line below: score that one without it.
-    return not title_case(lines[i].text) or _headline_score(lines, j, draft, gap, gap, j - 1) > score
+    # Page furniture between the two speaks for line i, not for the line below: score that one without it, but with
+    # the blank lines that part it from line i (a wide gap is the line below's own evidence).
+    apart = max(lines[k].blank_before for k in range(i + 1, j + 1))
+    return not title_case(lines[i].text) or _headline_score(lines, j, draft, gap, apart, j - 1) > score
 
 
 def _break_above(lines: Sequence[Line], i: int, gap: int, eff_gap: int, last_content: int) -> bool:

@@ -18,6 +18,7 @@ __all__ = [
     "Line",
     "dotted_headline",
     "headline_like",
+    "keep_short_lines_in_prose",
     "line_key",
     "list_item",
     "paragraph_gap",
@@ -107,10 +108,33 @@ def _enumerations_are_not_headlines(lines: list[Line]) -> list[Line]:
     ]
 
 
+def keep_short_lines_in_prose(lines: list[Line], gap: int) -> list[Line]:
+    """A short unknown line ("Jamaican", "WORLD OF WARCRAFT") standing between two paragraphs, the usual gap above
+    and below it, is a piece of the body (a subhead, a name, a figure), not a label: labels, counters and buttons
+    stand in the page's widgets, which the catalogue knows, or next to other furniture."""
+    out = list(lines)
+    for i in range(1, len(lines) - 1):
+        prev, line, nxt = lines[i - 1], lines[i], lines[i + 1]
+        if not line.furniture or line.ui or line.repeated or line.caption is not None:
+            continue
+        # The line below must not be one that could head a story (a kicker stands over its headline).
+        if line.blank_before == gap == nxt.blank_before and _prose(prev) and _prose(nxt) and not nxt.dotted:
+            out[i] = replace(line, furniture=False)
+    return out
+
+
+def _prose(line: Line) -> bool:
+    """A body line: not furniture, no caption or reprint, and ending like a sentence or not shaped like a headline."""
+    plain = not line.furniture and not line.repeated and line.caption is None
+    return plain and (line.sentence or not line.headline)
+
+
 def _fragment(text: str) -> bool:
     """A short line opening in lower case ("did", "agent provocateur"): a piece of a sentence the scrape broke, not
-    a label (labels, buttons and kickers are capitalised; the catalogued ones are furniture whatever their case)."""
-    return text[0].isalpha() and text[0].islower()
+    a label (labels, buttons and kickers are capitalised; the catalogued ones are furniture whatever their case).
+    An opening bracket or quote does not count: "(seeds in brackets)" is an aside of the text."""
+    opened = text.lstrip("([\"'“‘")
+    return bool(opened) and opened[0].isalpha() and opened[0].islower()
 
 
 def line_key(text: str) -> str:
@@ -136,6 +160,11 @@ def paragraph_gap(lines: Sequence[Line]) -> int:
     for prev, line in itertools.pairwise(lines):
         if prev.sentence and line.sentence and prev.key != line.key:
             counts[line.blank_before] = counts.get(line.blank_before, 0) + 1
+    if not counts:
+        # Every paragraph has a widget above it: the gap before prose lines, whatever stands above, is the usual one.
+        for line in lines[1:]:
+            if line.sentence and not line.furniture:
+                counts[line.blank_before] = counts.get(line.blank_before, 0) + 1
     if not counts:
         return 1
     return min(counts, key=lambda g: (-counts[g], g))
