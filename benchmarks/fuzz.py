@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ["tests/test_fuzz_readers.py", "tests/test_dump.py"]
+TESTS = ["tests/test_fuzz_readers.py", "tests/test_dump_properties.py"]
 
 
 def main() -> int:
