@@ -284,10 +284,21 @@ def test_dump_layout_does_not_change_the_result(transform) -> None:  # type: ign
     assert article.paragraphs == tuple(BODY)
 
 
-def test_dump_headline_printed_once_between_articles() -> None:
-    one = "Kenya Hosts Talks on South Sudan Peace Deal"
-    two = "Norway Pledges Aid for Flood Victims in Pakistan"
-    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
+@pytest.mark.parametrize(
+    ("one", "between", "two"),
+    [
+        # a headline printed once, set apart by a wider gap than the paragraphs'
+        ("Kenya Hosts Talks on South Sudan Peace Deal", "\n\n\n", "Norway Pledges Aid for Flood Victims in Pakistan"),
+        ("Kenya hosts talks on South Sudan peace deal", "\n\n* * *\n\n-----\n\n",
+         "Norway pledges aid for flood victims in Pakistan"),
+        # "* * *" between two stories set no wider apart than paragraphs: the rule alone parts them, so a headline
+        # ending in a full stop opens the second.
+        ("Kenya hosts talks on South Sudan peace deal", "\n\n* * *\n\n", "Norway pledges flood aid."),
+    ],
+    ids=["headline printed once", "rule lines", "spaced rule"],
+)
+def test_dump_two_stories_part_at_a_gap_or_rule(one: str, between: str, two: str) -> None:
+    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"{between}{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
     got = split_dump(text)
     assert [a.title for a in got] == [one, two]
     assert _flat(got) == BODY
@@ -302,26 +313,6 @@ def test_dump_related_links_are_not_articles() -> None:
     got = split_dump(text)
     assert len(got) == 1
     assert got[0].paragraphs == tuple(BODY)
-
-
-def test_dump_rule_line_separates_articles() -> None:
-    one = "Kenya hosts talks on South Sudan peace deal"
-    two = "Norway pledges aid for flood victims in Pakistan"
-    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n* * *\n\n-----\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
-    got = split_dump(text)
-    assert [a.title for a in got] == [one, two]
-    assert _flat(got) == BODY
-
-
-def test_dump_spaced_rule_separates_articles() -> None:
-    # "* * *" between two stories set no wider apart than paragraphs: the rule alone parts them, so a headline
-    # ending in a full stop opens the second.
-    one = "Kenya hosts talks on South Sudan peace deal"
-    two = "Norway pledges flood aid."
-    text = f"{one}\n\n" + "\n\n".join(BODY[:2]) + f"\n\n* * *\n\n{two}\n\n" + "\n\n".join(BODY[2:]) + "\n"
-    got = split_dump(text)
-    assert [a.title for a in got] == [one, two]
-    assert _flat(got) == BODY
 
 
 def test_dump_paragraph_gap_is_read_when_every_paragraph_has_a_widget_above() -> None:
