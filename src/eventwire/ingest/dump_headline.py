@@ -21,7 +21,7 @@ def _next_content(lines: Sequence[Line], i: int) -> int | None:
     comes first: what follows a rule is the next story's, what follows the label is the list's (a rule glued under a
     line is that line's underline)."""
     for j in range(i + 1, min(len(lines), i + 1 + WINDOW)):
-        if lines[j].rule and lines[j].blank_before > 0 or LIST_INTRO.match(lines[j].text):
+        if (lines[j].rule and lines[j].blank_before > 0) or LIST_INTRO.match(lines[j].text):
             return None
         if not lines[j].furniture:
             return j
